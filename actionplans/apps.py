@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ActionplansConfig(AppConfig):
+    name = "actionplans"
+    verbose_name = "Actions and measures"

@@ -1,0 +1,147 @@
+"""Forms for the officers' pages. They parse what was typed; the services hold the rules.
+
+A service's ValidationError (a dict keyed by field name) goes back onto the form with
+`form.add_error(None, error)`, so the messages appear next to the fields they are about.
+"""
+
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.html import escape
+
+from programmes.choices import Rag, Status
+
+from .selectors import SORTS
+
+DECLARABLE_RAGS = [(Rag.BLUE, "Blue (complete)"), (Rag.GREEN, "Green (on track)"),
+                   (Rag.AMBER, "Amber (at risk)"), (Rag.RED, "Red (off track)")]
+
+_LOOKS_LIKE_HTML = re.compile(r"</?(p|br|ul|ol|li|strong|b|em|i|a)\b", re.IGNORECASE)
+
+
+def paragraphs_to_html(text: str) -> str:
+    """Typed text becomes paragraphs; text that already has the allowed tags is left for the sanitiser."""
+    text = (text or "").strip().replace("\r\n", "\n")
+    if not text or _LOOKS_LIKE_HTML.search(text):
+        return text
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+    return "".join(f"<p>{escape(block).replace(chr(10), '<br>')}</p>" for block in blocks)
+
+
+class ProgressForm(forms.Form):
+    percent = forms.IntegerField(
+        label="Percent complete",
+        required=False,
+        help_text="A whole number from 0 to 100. Completed counts as 100 and Not started as 0.",
+        error_messages={"invalid": "Enter the percentage complete as a whole number, like 40."},
+    )
+    status = forms.ChoiceField(label="Status", choices=Status.choices,
+                               error_messages={"required": "Choose a status.",
+                                               "invalid_choice": "Choose a status from the list."})
+    declared_rag = forms.ChoiceField(
+        label="Do you want to declare a RAG status?",
+        required=False,
+        choices=[("", "No, use the calculated status")] + DECLARABLE_RAGS,
+        widget=forms.RadioSelect,
+        help_text="Your own view of the action, shown beside the calculated status. You must give a reason.",
+        error_messages={"invalid_choice": "Choose Blue, Green, Amber or Red, or leave it to the calculation."},
+    )
+    declared_rag_reason = forms.CharField(
+        label="Reason for the RAG status you declared", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    commentary = forms.CharField(
+        label="Commentary",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What has happened since the last update. Leave a blank line between paragraphs.",
+    )
+    effective_date = forms.DateField(
+        label="Date of this update",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Today, unless you are recording progress made on an earlier date.",
+        error_messages={"invalid": "Enter the date of the update as a real date, like 30/3/2025."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, action=None, **kwargs):
+        if action is not None and not kwargs.get("data") and not (args and args[0] is not None):
+            kwargs.setdefault("initial", {
+                "percent": action.percent,
+                "status": action.status,
+                "declared_rag": action.declared_rag,
+                "declared_rag_reason": action.declared_rag_reason,
+                "effective_date": timezone.localdate(),
+                "version": action.version,
+            })
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        # Without the version a stale page could overwrite a newer update, so never guess it.
+        if data.get("version") is None and "version" not in self.errors:
+            raise forms.ValidationError(
+                "This form is missing the version of the action it was loaded with. "
+                "Open the action again and re-enter your update."
+            )
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "percent": data["percent"],
+            "status": data["status"],
+            "declared_rag": data["declared_rag"],
+            "declared_rag_reason": data["declared_rag_reason"],
+            "commentary": paragraphs_to_html(data["commentary"]),
+            "effective_date": data["effective_date"] or timezone.localdate(),
+            "expected_version": data["version"],
+        }
+
+
+class MyActionsFilterForm(forms.Form):
+    q = forms.CharField(label="Reference or words in the title", required=False, max_length=200)
+    programme = forms.IntegerField(label="Programme", required=False, widget=forms.Select)
+    rag = forms.ChoiceField(label="RAG status", required=False,
+                            choices=[("", "Any")] + [(r.value, r.label) for r in Rag])
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any")] + list(Status.choices))
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=list(SORTS.items()))
+
+    def set_programmes(self, programmes) -> None:
+        """The choices are the programmes the person has actions in, known only after loading them."""
+        self.fields["programme"].widget.choices = [("", "All programmes")] + [
+            (str(pk), name) for pk, name in programmes
+        ]
+
+    def filters(self) -> dict:
+        """The valid filters; an unknown value is ignored rather than shown as an error."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "q": data.get("q") or "",
+            "programme": data.get("programme"),
+            "rag": data.get("rag") or "",
+            "status": data.get("status") or "",
+            "sort": data.get("sort") or "due",
+        }
+
+
+class MeasureValueForm(forms.Form):
+    period = forms.ChoiceField(label="Period", error_messages={"required": "Choose the period the value is for.",
+                                                                "invalid_choice": "Choose a period from the list."})
+    value = forms.DecimalField(
+        label="Value", max_digits=14, decimal_places=4,
+        error_messages={"required": "Enter the value for the period.",
+                        "invalid": "Enter the value as a number, like 42 or 97.5."},
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="Anything a reader needs to know about this figure.")
+
+    def __init__(self, *args, periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.periods = {str(p.pk): p for p in periods}
+        self.fields["period"].choices = [(str(p.pk), p.name) for p in periods]
+
+    def clean_period(self):
+        return self.periods[self.cleaned_data["period"]]

@@ -1,0 +1,643 @@
+"""Reads for the officers' pages: My actions, the action page and the measure page.
+
+Each loads in a fixed number of queries however many actions, updates or periods
+there are. Colours, staleness and roll-ups come from the rules engine
+(programmes.rules) or from the figures the services store: never worked out here.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from governance.models import ReportingPeriod
+from programmes import rules
+from programmes.html import sanitise_rich_text
+from programmes.models import Objective, Person, Programme
+from programmes.permissions import owned_actions_q, person_id_for
+from programmes.rollup import (
+    ACTION,
+    ACTION_FIELDS,
+    OBJECTIVE,
+    PROGRAMME,
+    action_facts,  # the same facts the tree is built from, so a row and the tree agree
+    compute_tree,
+    current_period_start,
+    settings_for,
+)
+
+from .models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
+
+DUE_SOON_DAYS = 30
+
+OVERDUE, DUE_SOON, NOT_UPDATED, REST = "overdue", "due-soon", "not-updated", "rest"
+GROUPS = (
+    (OVERDUE, "Overdue"),
+    (DUE_SOON, f"Due in the next {DUE_SOON_DAYS} days"),
+    (NOT_UPDATED, "Not updated this period"),
+    (REST, "Everything else"),
+)
+
+SORTS = {
+    "due": "Due date, soonest first",
+    "reference": "Reference",
+    "updated": "Last updated, oldest first",
+    "percent": "Percent complete, lowest first",
+}
+
+# Settings the engine needs, read with each action so that My actions is one query.
+_PROGRAMME_SETTING_FIELDS = (
+    "percent_method", "rag_policy", "rag_green_threshold", "rag_red_threshold", "excluded_statuses",
+    "stale_after_days", "manual_difference_points", "risk_amber_from", "risk_red_from",
+)
+
+
+# ---------------------------------------------------------------- My actions
+
+
+@dataclass
+class ActionRow:
+    id: int
+    reference: str
+    title: str
+    programme_id: int
+    programme_name: str
+    objective_reference: str
+    objective_title: str
+    due: date | None
+    due_note: str
+    status: str
+    percent: float | None
+    declared_rag: str
+    computed_rag: str
+    declared_greener: bool
+    stale: bool
+    excluded: bool
+    last_updated_on: date | None
+    reason: str = ""
+    group: str = REST
+
+    @property
+    def status_label(self) -> str:
+        return rules.Status(self.status).label
+
+    @property
+    def shown_percent(self) -> int | None:
+        return rules.display_percent(self.percent)
+
+
+@dataclass
+class ActionGroup:
+    key: str
+    label: str
+    rows: list
+
+
+@dataclass
+class MyActions:
+    groups: list  # ActionGroup, in GROUPS order, every group even when empty
+    total: int  # before filtering
+    shown: int
+    programmes: list  # (id, name) of the programmes the person has actions in
+    measures: list  # Measure rows the person owns
+
+    @property
+    def counts(self) -> dict:
+        return {group.key: len(group.rows) for group in self.groups}
+
+
+def _group_for(row: ActionRow, as_at: date) -> str:
+    open_ = not row.excluded and row.status != rules.Status.COMPLETED
+    if open_ and row.due is not None and row.due < as_at:
+        return OVERDUE
+    if open_ and row.due is not None and row.due <= as_at + timedelta(days=DUE_SOON_DAYS):
+        return DUE_SOON
+    if row.stale:
+        return NOT_UPDATED
+    return REST
+
+
+def _sort_key(sort: str):
+    far = date.max
+    keys = {
+        "reference": lambda r: (r.programme_name, r.reference),
+        "updated": lambda r: (r.last_updated_on or date.min, r.reference),
+        "percent": lambda r: (r.percent if r.percent is not None else -1, r.reference),
+    }
+    return keys.get(sort, lambda r: (r.due or far, r.reference))
+
+
+def _row(a: dict, *, programme_name: str, objective_reference: str, objective_title: str,
+         settings: rules.RollupSettings, programme_start: date | None, period_start: date | None,
+         as_at: date) -> ActionRow:
+    result = rules.action_result(
+        action_facts(a, as_at, None), as_at=as_at, settings=settings,
+        programme_start=programme_start, period_start=period_start,
+    )
+    row = ActionRow(
+        id=a["id"], reference=a["reference"], title=a["title"], programme_id=a["programme_id"],
+        programme_name=programme_name, objective_reference=objective_reference,
+        objective_title=objective_title, due=a["revised_due_date"] or a["due_date"],
+        due_note=a["due_note"], status=a["status"], percent=result.percent,
+        declared_rag=a["declared_rag"], computed_rag=result.rag.value,
+        declared_greener=result.declared_greener, stale=result.stale, excluded=result.excluded,
+        last_updated_on=a["last_updated_on"], reason=result.reason,
+    )
+    row.group = _group_for(row, as_at)
+    return row
+
+
+def action_rows(actions, *, as_at: date) -> list[ActionRow]:
+    """The actions with the engine's view of each (colour, staleness, greener flag). Two queries."""
+    programme_fields = tuple(f"programme__{name}" for name in _PROGRAMME_SETTING_FIELDS)
+    rows = list(
+        actions.order_by()
+        .values(*ACTION_FIELDS, "due_note", "programme__name", "programme__start_date",
+                "objective__reference", "objective__title", *programme_fields)
+    )
+    period_start = current_period_start(as_at) if rows else None
+    settings_cache = {}
+    out = []
+    for a in rows:
+        settings = settings_cache.get(a["programme_id"])
+        if settings is None:
+            settings = settings_for({name: a[f"programme__{name}"] for name in _PROGRAMME_SETTING_FIELDS})
+            settings_cache[a["programme_id"]] = settings
+        out.append(_row(
+            a, programme_name=a["programme__name"], objective_reference=a["objective__reference"],
+            objective_title=a["objective__title"], settings=settings,
+            programme_start=a["programme__start_date"], period_start=period_start, as_at=as_at,
+        ))
+    return out
+
+
+def owned_action_rows(person_id: int | None, *, as_at: date) -> list[ActionRow]:
+    """Every action the person owns (responsible or lead) or is delegated. Two queries."""
+    owned = Action.objects.filter(owned_actions_q(person_id)).values("pk")
+    return action_rows(Action.objects.filter(pk__in=owned), as_at=as_at)
+
+
+def action_row(action_id: int, *, as_at: date | None = None) -> ActionRow:
+    """One action as the engine sees it today: the action page's summary. Two queries."""
+    return action_rows(Action.objects.filter(pk=action_id), as_at=as_at or timezone.localdate())[0]
+
+
+def my_actions(*, user, as_at: date | None = None, programme: int | None = None, rag: str = "",
+               status: str = "", q: str = "", sort: str = "due") -> MyActions:
+    """The officer's actions in the four groups, filtered and sorted. A fixed number of queries."""
+    as_at = as_at or timezone.localdate()
+    person_id = person_id_for(user)
+    rows = owned_action_rows(person_id, as_at=as_at)
+    programmes = sorted({(r.programme_id, r.programme_name) for r in rows}, key=lambda p: p[1])
+    total = len(rows)
+    words = q.strip().lower()
+    if programme:
+        rows = [r for r in rows if r.programme_id == programme]
+    if rag:
+        rows = [r for r in rows if rag in (r.computed_rag, r.declared_rag)]
+    if status:
+        rows = [r for r in rows if r.status == status]
+    if words:
+        rows = [r for r in rows if words in f"{r.reference} {r.title} {r.objective_title}".lower()]
+    rows.sort(key=_sort_key(sort))
+    by_group = defaultdict(list)
+    for row in rows:
+        by_group[row.group].append(row)
+    measures = (
+        list(Measure.objects.filter(owner_id=person_id).select_related("programme").order_by("reference"))
+        if person_id is not None else []
+    )
+    return MyActions(
+        groups=[ActionGroup(key, label, by_group[key]) for key, label in GROUPS],
+        total=total, shown=len(rows), programmes=programmes, measures=measures,
+    )
+
+
+# ---------------------------------------------------------------- the action page
+
+
+@dataclass
+class Figure:
+    """A rolled-up percent and colour as shown on a page, with the id its element carries."""
+
+    kind: str  # "programme" | "objective"
+    id: int
+    reference: str
+    title: str
+    percent: float | None
+    rag: str
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def dom_id(self) -> str:
+        return f"rollup-{self.kind}-{self.id}"
+
+    @property
+    def shown_percent(self) -> int | None:
+        return rules.display_percent(self.percent)
+
+    @property
+    def distribution(self) -> list:
+        return [(rag.value, rag.label, self.counts.get(rag.value, 0)) for rag in rules.RAG_ORDER]
+
+
+def _figure_from_result(kind: str, result, title: str) -> Figure:
+    counts = {rag.value: n for rag, n in result.distribution.items()}
+    return Figure(kind, result.key[1], result.ref, title, result.percent, result.rag.value, counts)
+
+
+def _stored_thread(action: Action) -> tuple[dict, list]:
+    """The programme (with its settings) and the objective path from the action's objective up. Two queries."""
+    programme = Programme.objects.values(
+        "id", "short_name", "name", "start_date", "rollup_percent", "rollup_rag", "rollup_counts",
+        *_PROGRAMME_SETTING_FIELDS,
+    ).get(pk=action.programme_id)
+    objectives = {
+        o["id"]: o
+        for o in Objective.objects.filter(programme_id=action.programme_id).order_by().values(
+            "id", "parent_id", "reference", "title", "rollup_percent", "rollup_rag", "rollup_counts")
+    }
+    path = []
+    current = action.objective_id
+    while current is not None and current in objectives and len(path) < len(objectives):
+        path.append(objectives[current])
+        current = objectives[current]["parent_id"]
+    return programme, path
+
+
+def _stored_figures(programme: dict, path: list) -> list[Figure]:
+    figures = [Figure(PROGRAMME, programme["id"], programme["short_name"], programme["name"],
+                      programme["rollup_percent"], programme["rollup_rag"], programme["rollup_counts"])]
+    figures += [Figure(OBJECTIVE, o["id"], o["reference"], o["title"], o["rollup_percent"], o["rollup_rag"],
+                       o["rollup_counts"]) for o in reversed(path)]
+    return figures
+
+
+def stored_figures(action: Action) -> list[Figure]:
+    """The programme's and the objective path's stored figures, top down. Two queries.
+
+    Right after a save they equal a fresh computation: the service refreshed them in
+    the same transaction.
+    """
+    return _stored_figures(*_stored_thread(action))
+
+
+@dataclass
+class ActionState:
+    """What an htmx response swaps after a write: the summary, the thread's figures, the history."""
+
+    row: ActionRow
+    figures: list
+
+    @property
+    def objective_figure(self) -> Figure:
+        return self.figures[-1]
+
+
+_INSTANCE_FIELDS = (
+    "programme_id", "reference", "title", "status", "percent", "start_date", "due_date", "revised_due_date",
+    "due_note", "is_milestone", "weight", "declared_rag", "last_updated_on", "created_at",
+)
+
+
+def action_state(action: Action, *, as_at: date | None = None) -> ActionState:
+    """From an action just written and reloaded by a service. Three queries, no tree."""
+    as_at = as_at or timezone.localdate()
+    programme, path = _stored_thread(action)
+    objective = path[0]
+    a = {name: getattr(action, name) for name in _INSTANCE_FIELDS} | {"id": action.pk}
+    row = _row(a, programme_name=programme["name"], objective_reference=objective["reference"],
+               objective_title=objective["title"], settings=settings_for(programme),
+               programme_start=programme["start_date"], period_start=current_period_start(as_at), as_at=as_at)
+    return ActionState(row=row, figures=_stored_figures(programme, path))
+
+
+HISTORY_LIMIT = 100
+
+
+@dataclass
+class HistoryEntry:
+    update: ProgressUpdate
+    changes: list  # (what, before, after)
+    is_first: bool = False  # no update was recorded before it
+
+    @property
+    def who(self) -> str:
+        author = self.update.author
+        if author is not None:
+            return author.get_full_name() or author.get_username()
+        return self.update.author_name or "Unknown"
+
+
+def _describe(field_name: str, value):
+    if field_name == "effective_date":
+        return rules.uk_date(value) if value else "None"
+    if field_name == "commentary":
+        return value or ""
+    if field_name == "status":
+        return rules.Status(value).label if value else "None"
+    if field_name == "declared_rag":
+        return rules.Rag(value).label if value else "None declared"
+    if field_name == "percent":
+        return "None" if value is None else f"{value}%"
+    return value or "None"
+
+
+_HISTORY_FIELDS = (
+    ("percent", "Percent complete"),
+    ("status", "Status"),
+    ("declared_rag", "Declared RAG"),
+    ("declared_rag_reason", "Reason for the declared RAG"),
+)
+
+
+def action_history(action_id: int, *, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
+    """Newest first; each entry says what changed from the update recorded before it. One query."""
+    updates = list(
+        ProgressUpdate.objects.filter(action_id=action_id).select_related("author")
+        .order_by("-recorded_at", "-id")[: limit + 1]
+    )
+    entries = []
+    for i, update in enumerate(updates[:limit]):
+        before = updates[i + 1] if i + 1 < len(updates) else None
+        changes = []
+        for name, label in _HISTORY_FIELDS:
+            old = getattr(before, name) if before else None
+            new = getattr(update, name)
+            if before is None and not new and name != "percent":
+                continue
+            if old != new:
+                changes.append((label, _describe(name, old) if before else "", _describe(name, new)))
+        entries.append(HistoryEntry(update, changes, is_first=before is None))
+    return entries
+
+
+@dataclass
+class ExplainedChild:
+    reference: str
+    title: str
+    kind: str
+    shown_percent: int | None
+    rag: str
+    weight: str
+    counted: bool
+    note: str
+
+
+@dataclass
+class ExplainedFigure:
+    """The engine's explanation of a rolled-up figure, in the words and numbers a page shows."""
+
+    reference: str
+    shown_percent: int | None
+    method: str
+    percent_formula: str
+    policy: str
+    rag_reason: str
+    distribution: list  # (rag, label, count)
+    children: list  # ExplainedChild
+    text: str  # the engine's own plain-text account, the same words as exports
+
+
+def explained(explanation: rules.Explanation | None) -> ExplainedFigure | None:
+    if explanation is None:
+        return None
+    children = [
+        ExplainedChild(
+            reference=c.ref, title=c.title, kind=c.kind, shown_percent=rules.display_percent(c.percent),
+            rag=c.rag.value, weight=f"{c.weight:g}", counted=c.included_in_rag,
+            note="" if c.included_in_percent and c.included_in_rag else (c.reason_excluded or ""),
+        )
+        for c in explanation.children
+    ]
+    return ExplainedFigure(
+        reference=explanation.ref, shown_percent=rules.display_percent(explanation.percent),
+        method=explanation.method.label, percent_formula=explanation.percent_formula,
+        policy=explanation.policy.value, rag_reason=explanation.rag_reason,
+        distribution=[(rag.value, rag.label, explanation.distribution.get(rag, 0)) for rag in rules.RAG_ORDER],
+        children=children, text=explanation.as_text(),
+    )
+
+
+@dataclass
+class ActionPage:
+    action: Action
+    leads: list
+    delegates: list
+    contributes_to: list  # objectives (with programme) the action also delivers against
+    figures: list  # Figure: the programme, then the objective path from the top down
+    objective_explanation: ExplainedFigure | None
+    history: list  # HistoryEntry
+    as_at: date
+
+    @property
+    def objective_figure(self) -> Figure:
+        return self.figures[-1]
+
+
+def action_for_page(action_id: int) -> Action:
+    """The action with what every part of its page reads. Four queries."""
+    return (
+        Action.objects.select_related("programme", "objective", "responsible")
+        .prefetch_related(
+            Prefetch("leads", queryset=Person.objects.order_by("name")),
+            Prefetch("delegates", queryset=Person.objects.order_by("name")),
+            Prefetch("contributes_to", queryset=Objective.objects.select_related("programme")),
+        )
+        .get(pk=action_id)
+    )
+
+
+def action_page(action: Action, *, as_at: date | None = None) -> ActionPage:
+    """Everything the action page shows, the figures and explanation fresh from the engine."""
+    as_at = as_at or timezone.localdate()
+    tree = compute_tree(action.programme_id, as_at=as_at)
+    results = tree.results_by_key()
+    figures = []
+    key = (ACTION, action.pk)
+    while key in tree.info and tree.info[key].parent is not None:
+        key = tree.info[key].parent
+        figures.append(_figure_from_result(key[0], results[key], tree.info[key].title))
+    figures.reverse()
+    objective_result = results.get((OBJECTIVE, action.objective_id))
+    return ActionPage(
+        action=action,
+        leads=list(action.leads.all()),
+        delegates=list(action.delegates.all()),
+        contributes_to=list(action.contributes_to.all()),
+        figures=figures,
+        objective_explanation=explained(objective_result.explanation) if objective_result else None,
+        history=action_history(action.pk),
+        as_at=as_at,
+    )
+
+
+@dataclass
+class ConflictDetails:
+    """Who saved since the page was loaded, and their values beside the officer's."""
+
+    updates_since: list  # HistoryEntry of each update saved since, newest first
+    comparison: list  # (what, theirs, yours, differs)
+    version: int
+
+
+def conflict_details(conflict, submitted: dict) -> ConflictDetails:
+    current = conflict.action
+    latest = conflict.updates_since[0] if conflict.updates_since else None
+    theirs = {
+        "percent": current.percent, "status": current.status, "declared_rag": current.declared_rag,
+        "declared_rag_reason": current.declared_rag_reason,
+        "effective_date": latest.effective_date if latest else current.last_updated_on,
+        "commentary": latest.commentary if latest else "",
+    }
+    labels = _HISTORY_FIELDS + (("effective_date", "Date of the update"), ("commentary", "Commentary"))
+    comparison = []
+    for name, label in labels:
+        mine = submitted.get(name)
+        if name == "commentary":
+            mine = sanitise_rich_text(mine or "")
+        if name == "percent" and submitted.get("status") in (rules.Status.COMPLETED, rules.Status.NOT_STARTED):
+            mine = 100 if submitted["status"] == rules.Status.COMPLETED else 0
+        shown_theirs, shown_mine = _describe(name, theirs[name]), _describe(name, mine)
+        comparison.append((name, label, shown_theirs, shown_mine, shown_theirs != shown_mine))
+    return ConflictDetails([HistoryEntry(u, []) for u in conflict.updates_since], comparison, current.version)
+
+
+def objective_explanation(objective: Objective, *, as_at: date | None = None) -> ExplainedFigure | None:
+    tree = compute_tree(objective.programme_id, as_at=as_at)
+    result = tree.results_by_key().get((OBJECTIVE, objective.pk))
+    return explained(result.explanation) if result else None
+
+
+# ---------------------------------------------------------------- measures
+
+
+_FREQUENCY_PERIOD_KIND = {
+    "monthly": ReportingPeriod.Kind.MONTH,
+    "quarterly": ReportingPeriod.Kind.QUARTER,
+    "annual": ReportingPeriod.Kind.YEAR,
+}
+
+
+def shown_value(value, unit: str) -> str:
+    """A measure's figure as written in council reports: 72.5%, £1,200, 14 days."""
+    if value is None:
+        return "No value"
+    number = Decimal(value).normalize()
+    text = f"{number:,f}"
+    if unit == "percentage":
+        return f"{text}%"
+    if unit == "currency":
+        return f"£{text}"
+    if unit == "days":
+        return f"{text} day{'' if number == 1 else 's'}"
+    if unit == "yes_no":
+        return "Yes" if number else "No"
+    return text
+
+
+DIRECTION_LABELS = {
+    "better": "Better than the previous period",
+    "same": "The same as the previous period",
+    "worse": "Worse than the previous period",
+}
+
+
+@dataclass
+class MeasurePeriodRow:
+    period: ReportingPeriod
+    target: MeasureTarget | None
+    value: MeasureValue | None
+    rag: str
+    direction: str | None  # better / same / worse than the previous period
+    unit: str = "number"
+
+    @property
+    def direction_label(self) -> str:
+        return DIRECTION_LABELS.get(self.direction, "No previous value to compare with")
+
+    @property
+    def value_text(self) -> str:
+        return shown_value(self.value.value if self.value else None, self.unit)
+
+    @property
+    def target_text(self) -> str:
+        target = self.target
+        if target is None:
+            return "No target"
+        if target.text:
+            return target.text
+        if target.band_low is not None or target.band_high is not None:
+            low = "" if target.band_low is None else shown_value(target.band_low, self.unit)
+            high = "" if target.band_high is None else shown_value(target.band_high, self.unit)
+            return f"{low or 'any'} to {high or 'any'}"
+        return "No target" if target.value is None else shown_value(target.value, self.unit)
+
+
+@dataclass
+class MeasurePage:
+    measure: Measure
+    rows: list  # MeasurePeriodRow, newest period first
+    periods: list  # periods a value may be entered for, newest first
+
+    @property
+    def latest(self) -> MeasurePeriodRow | None:
+        return next((row for row in self.rows if row.value is not None), None)
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def _measure_periods(measure: Measure, as_at: date):
+    kind = _FREQUENCY_PERIOD_KIND.get(measure.frequency, ReportingPeriod.Kind.QUARTER)
+    return ReportingPeriod.objects.filter(kind=kind, start__lte=as_at)
+
+
+def measure_entry_periods(measure: Measure, *, as_at: date | None = None) -> list[ReportingPeriod]:
+    """The open periods of the measure's frequency that have started, newest first. One query."""
+    periods = _measure_periods(measure, as_at or timezone.localdate()).filter(is_closed=False)
+    return list(periods.order_by("-start"))
+
+
+def measure_page(measure: Measure, *, as_at: date | None = None) -> MeasurePage:
+    """Periods of the measure's frequency up to today with targets, values, RAG and travel. Three queries."""
+    as_at = as_at or timezone.localdate()
+    periods = list(_measure_periods(measure, as_at).order_by("start"))
+    targets = {t.period_id: t for t in MeasureTarget.objects.filter(measure=measure)}
+    values = {v.period_id: v for v in MeasureValue.objects.filter(measure=measure).select_related("entered_by")}
+    by_start = {p.start: p for p in periods}
+    rows = []
+    previous_value = None
+    for period in periods:
+        target, entry = targets.get(period.pk), values.get(period.pk)
+        value = _number(entry.value) if entry else None
+        last_year = by_start.get(period.start.replace(year=period.start.year - 1))
+        last_year_entry = values.get(last_year.pk) if last_year else None
+        if measure.data_only:
+            rag = rules.Rag.GREY
+        else:
+            rag = rules.measure_rag(
+                value=value,
+                target=_number(target.value) if target else None,
+                polarity=rules.Polarity(measure.polarity),
+                tolerance=float(measure.tolerance),
+                tolerance_kind=rules.ToleranceKind(measure.tolerance_kind),
+                band_low=_number(target.band_low) if target else None,
+                band_high=_number(target.band_high) if target else None,
+                amber_if_improving=measure.amber_if_improving,
+                same_period_last_year=_number(last_year_entry.value) if last_year_entry else None,
+            )
+        direction = rules.direction_of_travel(
+            current=value, previous=previous_value, polarity=rules.Polarity(measure.polarity),
+            band_low=_number(target.band_low) if target else None,
+            band_high=_number(target.band_high) if target else None,
+        )
+        rows.append(MeasurePeriodRow(period, target, entry, rag.value, direction.value if direction else None,
+                                     unit=measure.unit))
+        previous_value = value
+    rows.reverse()
+    return MeasurePage(measure=measure, rows=rows, periods=[row.period for row in rows if not row.period.is_closed])

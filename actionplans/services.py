@@ -1,0 +1,171 @@
+"""Writes for actions, progress updates and measures. Browser, import, admin and tasks all call these."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from programmes.audit import Channel, audit_record, diff, field_values, plain
+from programmes.choices import Rag, Status
+from programmes.html import sanitise_rich_text
+from programmes.rollup import lock_programmes, programme_refresh
+
+from .models import Action, Measure, MeasureValue, ProgressUpdate
+
+
+class ActionConflict(Exception):
+    """The action changed since the page was loaded: nothing was written."""
+
+    def __init__(self, *, action: Action, expected_version: int, updates_since: list[ProgressUpdate]):
+        self.action = action
+        self.expected_version = expected_version
+        self.updates_since = updates_since
+        super().__init__(
+            f"{action.reference} is at version {action.version}, the page was loaded at {expected_version}"
+        )
+
+
+def normalise_progress(*, percent: int | None, status: str, is_milestone: bool = False) -> int:
+    """Completed forces 100, Not started forces 0; a milestone is done (100) or not (0)."""
+    if status == Status.COMPLETED:
+        return 100
+    if status == Status.NOT_STARTED:
+        return 0
+    if percent is None:
+        raise ValidationError({"percent": "Enter the percentage complete, a whole number from 0 to 100."})
+    if not 0 <= percent <= 100:
+        raise ValidationError({"percent": "Percentage complete must be between 0 and 100."})
+    if is_milestone:
+        return 100 if percent == 100 else 0
+    return percent
+
+
+def _check_declared_rag(declared_rag: str, reason: str) -> None:
+    if declared_rag and declared_rag not in Rag.values:
+        raise ValidationError({"declared_rag": "Choose Blue, Green, Amber or Red, or leave it blank."})
+    if declared_rag and not reason.strip():
+        raise ValidationError({"declared_rag_reason": "Give a reason for the RAG status you declared."})
+
+
+def action_save(action: Action, *, by=None, channel=Channel.BROWSER, m2m=None) -> Action:
+    """Create or update an action's details (not its progress: see action_record_progress)."""
+    if action.objective_id and not action.programme_id:
+        action.programme_id = action.objective.programme_id
+    creating = action.pk is None
+    with transaction.atomic():
+        lock_programmes([action.programme_id])
+        before = {} if creating else field_values(Action.objects.get(pk=action.pk))
+        if not creating:
+            action.version = F("version") + 1
+        action.full_clean(exclude=["version"], validate_constraints=True)
+        action.save()
+        action.refresh_from_db(fields=["version"])
+        for name, values in (m2m or {}).items():
+            getattr(action, name).set(values)
+        changes = diff(before, field_values(action))
+        changes.pop("version", None)
+        audit_record(instance=action, action="created" if creating else "updated", by=by, channel=channel,
+                     changes={} if creating else changes)
+        programme_refresh(programme_id=action.programme_id)
+    return action
+
+
+def action_create(*, objective, reference, title, by=None, channel=Channel.BROWSER, m2m=None, **fields) -> Action:
+    action = Action(objective=objective, programme_id=objective.programme_id, reference=reference, title=title,
+                    **fields)
+    return action_save(action, by=by, channel=channel, m2m=m2m)
+
+
+def action_record_progress(
+    *,
+    action: Action,
+    by=None,
+    percent: int | None,
+    status: str,
+    effective_date: date | None = None,
+    commentary: str = "",
+    declared_rag: str = "",
+    declared_rag_reason: str = "",
+    expected_version: int | None = None,
+    author_name: str = "",
+    channel: str = Channel.BROWSER,
+    refresh: bool = True,
+) -> ProgressUpdate:
+    """Record an update and refresh the stored figures, in one transaction.
+
+    `expected_version` is the version the officer's page was loaded at: if another save
+    happened since, ActionConflict is raised and nothing is written.
+    """
+    if status not in Status.values:
+        raise ValidationError({"status": "Choose a status."})
+    percent = normalise_progress(percent=percent, status=status, is_milestone=action.is_milestone)
+    _check_declared_rag(declared_rag, declared_rag_reason)
+    effective_date = effective_date or timezone.localdate()
+    if effective_date > timezone.localdate():
+        raise ValidationError({"effective_date": "The date of the update cannot be in the future."})
+    commentary = sanitise_rich_text(commentary)
+
+    with transaction.atomic():
+        lock_programmes([action.programme_id])
+        current = Action.objects.select_for_update().get(pk=action.pk)
+        if expected_version is not None and current.version != expected_version:
+            # Each save bumps the version once, so the newest (difference) updates are what changed since.
+            missed = max(1, min(current.version - expected_version, 5))
+            since = list(
+                ProgressUpdate.objects.filter(action=current).select_related("author").order_by("-recorded_at")[:missed]
+            )
+            raise ActionConflict(action=current, expected_version=expected_version, updates_since=since)
+        fields = {"version": F("version") + 1}
+        # A back-dated update joins the history but does not replace a later one as the current state.
+        if current.last_updated_on is None or effective_date >= current.last_updated_on:
+            fields.update(
+                percent=percent, status=status, declared_rag=declared_rag,
+                declared_rag_reason=declared_rag_reason.strip(), last_updated_on=effective_date,
+            )
+        Action.objects.filter(pk=current.pk).update(**fields, updated_at=timezone.now())
+        update = ProgressUpdate.objects.create(
+            action=current,
+            author=by if getattr(by, "is_authenticated", False) else None,
+            author_name=author_name or (by.get_full_name() or by.get_username() if by else ""),
+            effective_date=effective_date,
+            percent=percent,
+            status=status,
+            declared_rag=declared_rag,
+            declared_rag_reason=declared_rag_reason.strip(),
+            commentary=commentary,
+            channel=channel,
+        )
+        audit_record(
+            instance=current, action="updated", by=by, channel=channel,
+            changes={k: [plain(getattr(current, k)), plain(v)] for k, v in fields.items()
+                     if k != "version" and getattr(current, k) != v},
+        )
+        if refresh:
+            programme_refresh(programme_id=current.programme_id)
+    action.refresh_from_db()
+    return update
+
+
+@dataclass(frozen=True)
+class MeasureEntry:
+    value: MeasureValue
+    created: bool
+
+
+def measure_record_value(*, measure: Measure, period, value, note: str = "", by=None,
+                         channel: str = Channel.BROWSER) -> MeasureEntry:
+    with transaction.atomic():
+        existing = MeasureValue.objects.select_for_update().filter(measure=measure, period=period).first()
+        before = field_values(existing) if existing else {}
+        entry = existing or MeasureValue(measure=measure, period=period)
+        entry.value = value
+        entry.note = sanitise_rich_text(note)
+        entry.entered_by = by if getattr(by, "is_authenticated", False) else None
+        entry.full_clean(exclude=["measure", "period"])
+        entry.save()
+        audit_record(instance=entry, action="updated" if existing else "created", by=by, channel=channel,
+                     changes=diff(before, field_values(entry)) if existing else {})
+    return MeasureEntry(value=entry, created=existing is None)

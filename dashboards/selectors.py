@@ -1,0 +1,828 @@
+"""Reads for the leadership dashboards.
+
+Every percent and colour comes from the rules engine through programmes.rollup, computed
+for the as-at date; this module only arranges the engine's results into rows and counts.
+Queries are fixed in number whatever the size of a programme.
+
+Computed trees are kept in a small in-process cache keyed by (programmes, as-at date,
+today, with people, data version). The data version is one cheap query over the tables
+every write touches: every service writes an audit entry, and new rows raise the highest
+ids. A cached tree is therefore never older than the data it was computed from, as long
+as writes go through the services (they must: see docs/style.md).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cached_property
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import BigIntegerField, CharField, DecimalField, Q, Value
+from django.utils import timezone
+
+from actionplans.models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
+from governance.models import Board, ReportingPeriod, Risk
+from programmes import rules
+from programmes.choices import MeasureUnit, ObjectiveKind, Polarity, Status
+from programmes.models import AuditEntry, Objective, Programme
+from programmes.rollup import (
+    ACTION,
+    OBJECTIVE,
+    PROGRAMME,
+    PROGRAMME_FIELDS,
+    ProgrammeTree,
+    compute_trees,
+    derived_status,
+    settings_for,
+)
+
+from . import charts
+from .filters import ActionCriteria, FilterChoices, action_matches
+
+Rag = rules.Rag
+STATUS_LABELS = dict(Status.choices)
+MILESTONE_WINDOWS = (30, 60, 90)
+SPARKLINE_POINTS = 8
+FALLBACK_COMPARISON_DAYS = 90
+
+
+# ---------------------------------------------------------------- periods and dates
+
+
+_periods: dict = {}
+
+
+def reporting_periods(version: tuple | None = None) -> list[dict]:
+    """Every reporting period, oldest first; kept per data version when one is given."""
+    if version is not None and version in _periods:
+        return _periods[version]
+    periods = list(
+        ReportingPeriod.objects.order_by("start", "-end").values("id", "name", "kind", "quarter", "start", "end")
+    )
+    if version is not None:
+        _periods.clear()
+        _periods[version] = periods
+    return periods
+
+
+@dataclass(frozen=True)
+class Comparison:
+    on: date
+    label: str  # "2024/25 Q1", or a date when there is no earlier quarter
+
+
+def previous_period(as_at: date, periods: list[dict]) -> Comparison:
+    """The end of the quarter before the one containing the date; 90 days earlier when there is none."""
+    quarters = [p for p in periods if p["kind"] == ReportingPeriod.Kind.QUARTER]
+    current = next((q for q in quarters if q["start"] <= as_at <= q["end"]), None)
+    if current is not None:
+        earlier = [q for q in quarters if q["end"] < current["start"]]
+        if earlier:
+            previous = max(earlier, key=lambda q: q["end"])
+            return Comparison(previous["end"], previous["name"])
+    day = as_at - timedelta(days=FALLBACK_COMPARISON_DAYS)
+    return Comparison(day, rules.uk_date(day))
+
+
+# ---------------------------------------------------------------- the tree cache
+
+
+_cache: OrderedDict = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def data_version() -> tuple:
+    """Changes whenever anything a dashboard shows changes: one query on primary keys and small tables."""
+    tables = {
+        "audit": AuditEntry._meta.db_table,
+        "action": Action._meta.db_table,
+        "progress": ProgressUpdate._meta.db_table,
+        "objective": Objective._meta.db_table,
+        "programme": Programme._meta.db_table,
+        "period": ReportingPeriod._meta.db_table,
+    }
+    sql = (
+        "SELECT (SELECT MAX(id) FROM {audit}), (SELECT MAX(id) FROM {action}), "
+        "(SELECT MAX(id) FROM {progress}), (SELECT MAX(id) FROM {objective}), "
+        "(SELECT COUNT(*) FROM {objective}), (SELECT MAX(id) FROM {programme}), "
+        "(SELECT COUNT(*) FROM {programme}), (SELECT MAX(id) FROM {period})"
+    ).format(**{k: connection.ops.quote_name(v) for k, v in tables.items()})
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
+
+
+def clear_tree_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+        _periods.clear()
+
+
+def _cache_budget() -> int:
+    # Counted in tree nodes (programmes, objectives and actions): the whole scale data set at
+    # two dates is about 21,000, so the default holds a few portfolios and many programmes.
+    return getattr(settings, "DASHBOARD_TREE_CACHE_NODES", 80_000)
+
+
+def trees(programme_ids=None, *, as_at: date, version: tuple, with_people: bool = False) -> list[ProgrammeTree]:
+    """compute_trees, remembered per (programmes, as-at, today, people, data version)."""
+    ids = None if programme_ids is None else tuple(sorted(programme_ids))
+    key = (ids, as_at, timezone.localdate(), with_people, version)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key][0]
+    result = compute_trees(ids, as_at=as_at, with_people=with_people)
+    size, budget = sum(len(t.info) for t in result), _cache_budget()
+    if size <= budget:
+        with _cache_lock:
+            _cache[key] = (result, size)
+            while sum(weight for _, weight in _cache.values()) > budget:
+                _cache.popitem(last=False)
+    return result
+
+
+def programme_tree(programme_id: int, *, as_at: date, version: tuple) -> ProgrammeTree | None:
+    found = trees([programme_id], as_at=as_at, version=version, with_people=True)
+    return found[0] if found else None
+
+
+# ---------------------------------------------------------------- rows
+
+
+@dataclass
+class NodeRow:
+    """One programme, objective or action as a dashboard shows it: the engine's figures and the facts beside."""
+
+    key: tuple
+    kind: str
+    id: int
+    ref: str
+    title: str
+    rag: Rag
+    percent: float | None
+    percent_shown: int | None
+    parent_id: int | None = None  # the objective above, if any
+    status: str | None = None
+    status_label: str = ""
+    due: date | None = None
+    owners: list = field(default_factory=list)
+    owner_ids: list = field(default_factory=list)
+    distribution: dict = field(default_factory=dict)
+    declared_rag: Rag | None = None
+    declared_greener: bool = False
+    stale: bool = False
+    overdue: bool = False
+    excluded: bool = False
+    milestone: bool = False
+    objective_kind: str = ""
+    child_objectives: int = 0
+    child_actions: int = 0
+    calculated_percent_shown: int | None = None
+    manual_difference_flag: bool = False
+    url: str = ""
+
+    @property
+    def has_children(self) -> bool:
+        return bool(self.child_objectives or self.child_actions)
+
+    @property
+    def dom_id(self) -> str:
+        return f"{self.kind}-{self.id}"
+
+    @cached_property
+    def percent_chart(self) -> charts.Chart:
+        return charts.percent_bar(self.percent_shown, cid=charts.chart_id("percent", self.dom_id),
+                                  subject=f"{self.ref} {self.title}")
+
+    @cached_property
+    def distribution_chart(self) -> charts.Chart:
+        return charts.rag_distribution_bar(self.distribution, cid=charts.chart_id("distribution", self.dom_id),
+                                           subject=f"{self.ref} {self.title}")
+
+
+def node_row(tree: ProgrammeTree, result, as_at: date) -> NodeRow:
+    info = tree.info[result.key]
+    kind, pk = result.key
+    parent = info.parent
+    row = NodeRow(
+        key=result.key, kind=kind, id=pk, ref=result.ref, title=info.title, rag=result.rag,
+        percent=result.percent, percent_shown=rules.display_percent(result.percent),
+        parent_id=parent[1] if parent and parent[0] == OBJECTIVE else None,
+        due=info.due, owners=list(info.owners), owner_ids=list(info.owner_ids),
+    )
+    if kind == ACTION:
+        row.status = info.status
+        row.status_label = STATUS_LABELS.get(info.status, "")
+        row.declared_rag = result.declared_rag
+        row.declared_greener = result.declared_greener
+        row.stale = result.stale
+        row.excluded = result.excluded
+        row.milestone = bool(info.extra.get("milestone"))
+        row.overdue = is_overdue(result, info.due, as_at)
+        return row
+    row.distribution = dict(result.distribution)
+    row.calculated_percent_shown = rules.display_percent(result.calculated_percent)
+    row.manual_difference_flag = result.manual_difference_flag
+    row.child_objectives = sum(1 for c in result.children if isinstance(c, rules.NodeResult))
+    row.child_actions = len(result.children) - row.child_objectives
+    if kind == OBJECTIVE:
+        row.objective_kind = info.extra.get("kind", "")
+        row.status = derived_status(result.percent)
+    else:
+        row.status = info.status
+    row.status_label = STATUS_LABELS.get(row.status, (row.status or "").capitalize())
+    return row
+
+
+def is_overdue(result: rules.ActionResult, due: date | None, as_at: date) -> bool:
+    """Past its (revised) due date and not completed; cancelled and deferred actions never are."""
+    return bool(due and due < as_at and not result.excluded and result.status != rules.Status.COMPLETED)
+
+
+def action_results(tree: ProgrammeTree):
+    return (r for r in rules.iter_results(tree.result) if isinstance(r, rules.ActionResult))
+
+
+# ---------------------------------------------------------------- portfolio
+
+
+@dataclass
+class ProgrammeSummary:
+    row: NodeRow
+    name: str
+    status_label: str
+    actions: int
+    overdue: int
+    not_updated: int
+    declared_greener: int
+    moves: list  # [(Rag, count)] actions that changed to that colour since the comparison date
+    since: Comparison
+
+
+MOVE_ORDER = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)
+
+
+def rag_moves(now: ProgrammeTree, before: ProgrammeTree | None) -> list[tuple[Rag, int]]:
+    """How many actions turned Red, Amber, Green or Blue between the two dates (the engine's colours)."""
+    if before is None:
+        return []
+    earlier = {r.key: r.rag for r in action_results(before)}
+    moved = dict.fromkeys(MOVE_ORDER, 0)
+    for result in action_results(now):
+        was = earlier.get(result.key)
+        if was is not None and was != result.rag and result.rag in moved:
+            moved[result.rag] += 1
+    return [(rag, count) for rag, count in moved.items() if count]
+
+
+def programme_summary(tree: ProgrammeTree, before: ProgrammeTree | None, *, as_at: date,
+                      since: Comparison) -> ProgrammeSummary:
+    row = node_row(tree, tree.result, as_at)
+    overdue = not_updated = greener = actions = 0
+    for result in action_results(tree):
+        actions += 1
+        overdue += is_overdue(result, tree.info[result.key].due, as_at)
+        not_updated += result.stale
+        greener += result.declared_greener
+    return ProgrammeSummary(
+        row=row, name=row.title, status_label=row.status_label, actions=actions, overdue=overdue,
+        not_updated=not_updated, declared_greener=greener, moves=rag_moves(tree, before), since=since,
+    )
+
+
+@dataclass
+class Portfolio:
+    as_at: date
+    since: Comparison
+    programmes: list[ProgrammeSummary]
+    distribution: dict
+    distribution_chart: charts.Chart
+
+
+def portfolio(*, as_at: date, periods: list[dict], version: tuple) -> Portfolio:
+    since = previous_period(as_at, periods)
+    now = trees(as_at=as_at, version=version)
+    before = {t.programme_id: t for t in trees(as_at=since.on, version=version)} if now else {}
+    summaries = [programme_summary(t, before.get(t.programme_id), as_at=as_at, since=since) for t in now]
+    total = dict.fromkeys(rules.RAG_ORDER, 0)
+    for summary in summaries:
+        for rag, count in summary.row.distribution.items():
+            total[rag] += count
+    chart = charts.rag_distribution_bar(total, cid=charts.chart_id("distribution", "portfolio"),
+                                        subject="every programme")
+    return Portfolio(as_at, since, summaries, total, chart)
+
+
+# ---------------------------------------------------------------- exceptions
+
+
+REASON_ORDER = ("Red", "Amber", "Overdue", "Not updated", "Declared greener")
+
+
+@dataclass
+class ExceptionItem:
+    row: NodeRow
+    reasons: list[str]
+    objective_ref: str = ""
+
+
+@dataclass
+class ExceptionGroup:
+    programme: NodeRow
+    name: str
+    items: list[ExceptionItem]
+    total: int = 0  # items before any limit
+
+
+def exception_reasons(row: NodeRow) -> list[str]:
+    if row.excluded:
+        return []
+    reasons = []
+    if row.rag == Rag.RED:
+        reasons.append("Red")
+    elif row.rag == Rag.AMBER:
+        reasons.append("Amber")
+    if row.kind == ACTION:
+        if row.overdue:
+            reasons.append("Overdue")
+        if row.stale:
+            reasons.append("Not updated")
+        if row.declared_greener:
+            reasons.append("Declared greener")
+    return reasons
+
+
+def _severity(item: ExceptionItem) -> tuple:
+    """Objectives first (they sum up what is below), then red before amber, the overdue, the rest."""
+    row = item.row
+    return (row.kind != OBJECTIVE, {Rag.RED: 0, Rag.AMBER: 1}.get(row.rag, 2), not row.declared_greener,
+            not row.overdue, row.due or date.max, row.ref)
+
+
+@dataclass
+class Exceptions:
+    groups: list[ExceptionGroup]
+    counts: dict  # reason -> number of items
+    programmes_without: list[str]
+    limit: int | None = None
+
+
+def exceptions(*, as_at: date, version: tuple, programme_id: int | None = None,
+               limit: int | None = None) -> Exceptions:
+    """Red, amber, overdue, not updated and declared-greener items, by programme, worst first.
+
+    `limit` keeps the first items of each programme (the counts stay whole), so the page a
+    director reads first stays readable on a large portfolio.
+    """
+    groups, without = [], []
+    counts = dict.fromkeys(REASON_ORDER, 0)
+    chosen = trees([programme_id] if programme_id else None, as_at=as_at, version=version)
+    for tree in chosen:
+        items = []
+        for result in rules.iter_results(tree.result):
+            if result.key[0] == PROGRAMME:
+                continue
+            row = node_row(tree, result, as_at)
+            reasons = exception_reasons(row)
+            if not reasons:
+                continue
+            for reason in reasons:
+                counts[reason] += 1
+            parent = tree.info.get((OBJECTIVE, row.parent_id)) if row.parent_id else None
+            items.append(ExceptionItem(row, reasons, parent.ref if parent else ""))
+        programme = node_row(tree, tree.result, as_at)
+        name = tree.info[tree.result.key].title
+        if items:
+            items.sort(key=_severity)
+            groups.append(ExceptionGroup(programme, name, items[:limit] if limit else items, len(items)))
+        else:
+            without.append(name)
+    return Exceptions(groups, counts, without, limit)
+
+
+# ---------------------------------------------------------------- programme page
+
+
+@dataclass
+class MeasureRow:
+    id: int
+    ref: str
+    title: str
+    unit_label: str
+    polarity_label: str
+    data_only: bool
+    latest_period: str = ""
+    latest_shown: str = ""
+    target_shown: str = ""
+    rag: Rag | None = None
+    direction: rules.Direction | None = None
+    previous_period: str = ""
+    previous_shown: str = ""
+    chart: charts.Chart | None = None
+
+
+@dataclass
+class ProgrammePage:
+    tree: ProgrammeTree
+    header: NodeRow
+    name: str
+    top_rows: list[NodeRow]
+    overdue: int
+    not_updated: int
+    declared_greener: int
+    actions: int
+    filter_choices: FilterChoices
+    milestones: list  # [(label, [NodeRow])]
+    measures: list[MeasureRow]
+    heat_map: charts.HeatMap
+    risks_review_overdue: int
+    board_objectives: dict  # board id -> objective ids linked (None: the whole programme)
+    org_unit_objectives: dict
+    descendants: dict  # objective id -> ids of it and everything under it
+
+    @property
+    def all_objectives(self) -> frozenset:
+        return frozenset(self.descendants)
+
+
+def programme_page(
+    programme_id: int, *, as_at: date, periods: list[dict], version: tuple,
+    risk_href: Callable[[int, int], str] | None = None,
+) -> ProgrammePage | None:
+    tree = programme_tree(programme_id, as_at=as_at, version=version)
+    if tree is None:
+        return None
+    header = node_row(tree, tree.result, as_at)
+    name = tree.info[tree.result.key].title
+    rows = [node_row(tree, r, as_at) for r in rules.iter_results(tree.result) if r.key[0] != PROGRAMME]
+    actions = [r for r in rows if r.kind == ACTION]
+    boards, board_objectives = _boards(programme_id)
+    org_units, org_unit_objectives = _org_units(programme_id)
+    themes = tuple((r.id, f"{r.ref} {r.title}") for r in rows if r.objective_kind == ObjectiveKind.THEME)
+    owners = {}
+    for r in actions:
+        owners.update(zip(r.owner_ids, r.owners, strict=False))
+    choices = FilterChoices(
+        owners=tuple(sorted(owners.items(), key=lambda item: item[1].lower())),
+        boards=boards, themes=themes, org_units=org_units,
+    )
+    settings_ = tree.facts.settings
+    risk_counts, review_overdue = _risks(programme_id, as_at)
+    subject = f"{header.ref} {name}"
+    return ProgrammePage(
+        tree=tree, header=header, name=name,
+        top_rows=[node_row(tree, r, as_at) for r in tree.result.children],
+        overdue=sum(r.overdue for r in actions), not_updated=sum(r.stale for r in actions),
+        declared_greener=sum(r.declared_greener for r in actions), actions=len(actions),
+        filter_choices=choices, milestones=milestones_due(actions, as_at),
+        measures=measure_rows(programme_id, as_at=as_at, periods=periods),
+        heat_map=charts.risk_heat_map(
+            risk_counts, cid=charts.chart_id("risks", header.dom_id), subject=subject,
+            band_for=lambda score: rules.risk_band(score, settings_), href_for=risk_href,
+        ),
+        risks_review_overdue=review_overdue,
+        board_objectives=board_objectives, org_unit_objectives=org_unit_objectives,
+        descendants=_descendants(tree),
+    )
+
+
+def _boards(programme_id: int) -> tuple[tuple, dict]:
+    """Boards this programme or its objectives report to, in one query."""
+    by_objective = Board.objectives.through.objects.filter(objective__programme_id=programme_id).values_list(
+        "board_id", "board__short_name", "board__name", "objective_id"
+    )
+    whole = Board.programmes.through.objects.filter(programme_id=programme_id).values_list(
+        "board_id", "board__short_name", "board__name", Value(None, output_field=BigIntegerField())
+    )
+    labels, linked = {}, defaultdict(set)
+    for board_id, short_name, name, objective_id in by_objective.union(whole, all=True):
+        labels[board_id] = f"{name} ({short_name})"
+        linked[board_id].add(objective_id)
+    return tuple(sorted(labels.items(), key=lambda item: item[1])), dict(linked)
+
+
+def _org_units(programme_id: int) -> tuple[tuple, dict]:
+    rows = Objective.org_units.through.objects.filter(objective__programme_id=programme_id).values_list(
+        "orgunit_id", "orgunit__name", "objective_id"
+    )
+    labels, linked = {}, defaultdict(set)
+    for unit_id, name, objective_id in rows:
+        labels[unit_id] = name
+        linked[unit_id].add(objective_id)
+    return tuple(sorted(labels.items(), key=lambda item: item[1])), dict(linked)
+
+
+def _descendants(tree: ProgrammeTree) -> dict[int, frozenset]:
+    found = {}
+
+    def walk(result) -> set:
+        ids = {result.key[1]}
+        for child in result.children:
+            if isinstance(child, rules.NodeResult):
+                ids |= walk(child)
+        found[result.key[1]] = frozenset(ids)
+        return ids
+
+    for child in tree.result.children:
+        if isinstance(child, rules.NodeResult):
+            walk(child)
+    return found
+
+
+def objective_scope(page: ProgrammePage, criteria: ActionCriteria) -> frozenset | None:
+    """Objectives whose actions the board, theme and org unit filters allow (None: no such filter)."""
+    scope = None
+
+    def under(objective_ids) -> frozenset:
+        ids = set()
+        for objective_id in objective_ids:
+            if objective_id is None:  # linked to the whole programme
+                return page.all_objectives
+            ids |= page.descendants.get(objective_id, {objective_id})
+        return frozenset(ids)
+
+    for wanted, links in ((criteria.board_id, page.board_objectives),
+                          (criteria.org_unit_id, page.org_unit_objectives)):
+        if wanted:
+            allowed = under(links.get(wanted, ()))
+            scope = allowed if scope is None else scope & allowed
+    if criteria.theme_id:
+        allowed = page.descendants.get(criteria.theme_id, frozenset())
+        scope = allowed if scope is None else scope & allowed
+    return scope
+
+
+def matching_actions(page: ProgrammePage, criteria: ActionCriteria, *, as_at: date) -> list[NodeRow]:
+    scope = objective_scope(page, criteria)
+    tree = page.tree
+    return [
+        row
+        for row in (node_row(tree, r, as_at) for r in action_results(tree))
+        if action_matches(row, criteria, as_at=as_at, objective_ids=scope)
+    ]
+
+
+def milestones_due(actions: list[NodeRow], as_at: date) -> list[tuple[str, list[NodeRow]]]:
+    """Milestones due from the as-at date to 90 days after, in windows of 30, 60 and 90 days."""
+    windows, start = [], -1
+    for days in MILESTONE_WINDOWS:
+        label = f"Next {days} days" if start < 0 else f"{start + 1} to {days} days"
+        due = sorted(
+            (r for r in actions
+             if r.milestone and not r.excluded and r.due and start < (r.due - as_at).days <= days),
+            key=lambda r: (r.due, r.ref),
+        )
+        windows.append((label, due))
+        start = days
+    return windows
+
+
+def tree_level(tree: ProgrammeTree, objective_id: int, as_at: date) -> tuple[NodeRow, list[NodeRow]] | None:
+    result = tree.results_by_key().get((OBJECTIVE, objective_id))
+    if result is None:
+        return None
+    return node_row(tree, result, as_at), [node_row(tree, child, as_at) for child in result.children]
+
+
+def objective_path(tree: ProgrammeTree, key: tuple) -> list:
+    """NodeInfo of the objectives above a node, top first."""
+    path = []
+    parent = tree.info[key].parent
+    while parent and parent[0] == OBJECTIVE:
+        path.append(tree.info[parent])
+        parent = tree.info[parent].parent
+    return list(reversed(path))
+
+
+# ---------------------------------------------------------------- explanations
+
+
+@dataclass
+class ExplainedChild:
+    child: rules.ChildContribution
+    percent_shown: int | None
+    weight_shown: str
+
+
+@dataclass
+class Explained:
+    row: NodeRow
+    node: rules.NodeResult | None = None
+    action: rules.ActionResult | None = None
+    children: list[ExplainedChild] = field(default_factory=list)
+    expected_shown: int | None = None
+    performance_shown: int | None = None
+    thresholds: dict = field(default_factory=dict)
+    path: list = field(default_factory=list)
+
+
+def explain(tree: ProgrammeTree, kind: str, node_id: int, as_at: date) -> Explained | None:
+    result = tree.results_by_key().get((kind, node_id))
+    if result is None:
+        return None
+    row = node_row(tree, result, as_at)
+    path = objective_path(tree, result.key)
+    thresholds = tree.result.explanation.thresholds
+    if isinstance(result, rules.ActionResult):
+        return Explained(
+            row=row, action=result, path=path, thresholds=thresholds,
+            expected_shown=rules.display_percent(result.expected),
+            performance_shown=rules.display_percent(result.performance),
+        )
+    children = [
+        ExplainedChild(c, rules.display_percent(c.percent), _plain_number(c.weight))
+        for c in result.explanation.children
+    ]
+    return Explained(row=row, node=result, children=children, path=path, thresholds=thresholds)
+
+
+def _plain_number(value) -> str:
+    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+# ---------------------------------------------------------------- measures
+
+
+UNIT_LABELS = dict(MeasureUnit.choices)
+POLARITY_LABELS = dict(Polarity.choices)
+
+
+def format_measure_value(value, unit: str) -> str:
+    if value is None:
+        return ""
+    number = Decimal(value).normalize()
+    if unit == MeasureUnit.YES_NO:
+        return "Yes" if number else "No"
+    text = f"{number:,f}" if number == number.to_integral() else f"{number:,}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if unit == MeasureUnit.PERCENTAGE:
+        return f"{text}%"
+    if unit == MeasureUnit.CURRENCY:
+        return f"£{text}"
+    if unit == MeasureUnit.DAYS:
+        return f"{text} day" if number == 1 else f"{text} days"
+    return text
+
+
+def _target_text(target: dict | None, unit: str, polarity: str) -> str:
+    if target is None:
+        return ""
+    if polarity == Polarity.WITHIN_BAND and (target["band_low"] is not None or target["band_high"] is not None):
+        low = format_measure_value(target["band_low"], unit) if target["band_low"] is not None else "any"
+        high = format_measure_value(target["band_high"], unit) if target["band_high"] is not None else "any"
+        return f"{low} to {high}"
+    if target["value"] is not None:
+        return format_measure_value(target["value"], unit)
+    return target["text"]
+
+
+def _year_earlier(period: dict, by_start: dict) -> dict | None:
+    try:
+        start = period["start"].replace(year=period["start"].year - 1)
+    except ValueError:  # 29 February
+        start = period["start"] - timedelta(days=365)
+    return by_start.get((period["kind"], start))
+
+
+def measure_rows(programme_id: int, *, as_at: date, periods: list[dict]) -> list[MeasureRow]:
+    """Measures of the programme or its objectives, with their latest value up to the date: two queries."""
+    mine = Q(programme_id=programme_id) | Q(objectives__programme_id=programme_id)
+    measures = list(
+        Measure.objects.filter(mine).distinct().order_by("reference").values(
+            "id", "reference", "title", "unit", "polarity", "tolerance", "tolerance_kind", "amber_if_improving",
+            "data_only", "frequency",
+        )
+    )
+    if not measures:
+        return []
+    ids = [m["id"] for m in measures]
+    targets = MeasureTarget.objects.filter(measure_id__in=ids).values_list(
+        "measure_id", "period_id", "value", "band_low", "band_high", "text", Value("target", output_field=CharField())
+    )
+    values = MeasureValue.objects.filter(measure_id__in=ids).values_list(
+        "measure_id", "period_id", "value", Value(None, output_field=DecimalField()),
+        Value(None, output_field=DecimalField()), Value("", output_field=CharField()),
+        Value("value", output_field=CharField()),
+    )
+    period_by_id = {p["id"]: p for p in periods}
+    by_start = {(p["kind"], p["start"]): p for p in periods}
+    target_for, values_for = {}, defaultdict(list)
+    for measure_id, period_id, value, low, high, text, what in targets.union(values, all=True):
+        period = period_by_id.get(period_id)
+        if period is None:
+            continue
+        if what == "target":
+            target_for[(measure_id, period_id)] = {"value": value, "band_low": low, "band_high": high, "text": text}
+        elif period["end"] <= as_at:
+            values_for[measure_id].append((period, value))
+    return [_measure_row(m, sorted(values_for[m["id"]], key=lambda pv: pv[0]["end"]), target_for, by_start)
+            for m in measures]
+
+
+def _measure_row(m: dict, history: list, target_for: dict, by_start: dict) -> MeasureRow:
+    unit, polarity = m["unit"], m["polarity"]
+    row = MeasureRow(
+        id=m["id"], ref=m["reference"], title=m["title"], unit_label=UNIT_LABELS.get(unit, unit),
+        polarity_label=POLARITY_LABELS.get(polarity, polarity), data_only=m["data_only"],
+    )
+    points = [(p["name"], float(v), format_measure_value(v, unit)) for p, v in history[-SPARKLINE_POINTS:]]
+    row.chart = charts.sparkline(points, cid=charts.chart_id("measure", m["id"]),
+                                 subject=f"{m['reference']} {m['title']}")
+    if not history:
+        return row
+    period, value = history[-1]
+    row.latest_period, row.latest_shown = period["name"], format_measure_value(value, unit)
+    target = target_for.get((m["id"], period["id"]))
+    row.target_shown = "" if m["data_only"] else _target_text(target, unit, polarity)
+    band = {"band_low": target["band_low"], "band_high": target["band_high"]} if target else {}
+    if len(history) > 1:
+        previous_period, previous_value = history[-2]
+        row.previous_period = previous_period["name"]
+        row.previous_shown = format_measure_value(previous_value, unit)
+        row.direction = rules.direction_of_travel(
+            current=value, previous=previous_value, polarity=rules.Polarity(polarity), **band
+        )
+    if not m["data_only"]:
+        last_year = _year_earlier(period, by_start)
+        earlier = dict((p["id"], v) for p, v in history)
+        row.rag = rules.measure_rag(
+            value=value, target=target["value"] if target else None, polarity=rules.Polarity(polarity),
+            tolerance=float(m["tolerance"]), tolerance_kind=rules.ToleranceKind(m["tolerance_kind"]),
+            amber_if_improving=m["amber_if_improving"],
+            same_period_last_year=earlier.get(last_year["id"]) if last_year else None, **band,
+        )
+    return row
+
+
+# ---------------------------------------------------------------- risks
+
+
+def _risks(programme_id: int, as_at: date) -> tuple[dict, int]:
+    counts, overdue = defaultdict(int), 0
+    rows = Risk.objects.filter(programme_id=programme_id, status=Risk.Status.OPEN).values_list(
+        "current_likelihood", "current_impact", "review_date"
+    )
+    for likelihood, impact, review in rows:
+        counts[(likelihood, impact)] += 1
+        overdue += rules.risk_review_overdue(review, as_at)
+    return dict(counts), overdue
+
+
+@dataclass
+class RiskRow:
+    id: int
+    ref: str
+    title: str
+    owner: str
+    objective: str
+    likelihood: int
+    impact: int
+    score: int
+    band: Rag
+    target_score: int
+    review_date: date | None
+    review_overdue: bool
+    mitigation: str
+
+
+def risk_list(programme_id: int, *, as_at: date, likelihood: int | None = None, impact: int | None = None,
+              settings_: rules.RollupSettings = rules.DEFAULT_SETTINGS) -> list[RiskRow]:
+    risks = Risk.objects.filter(programme_id=programme_id, status=Risk.Status.OPEN)
+    if likelihood:
+        risks = risks.filter(current_likelihood=likelihood)
+    if impact:
+        risks = risks.filter(current_impact=impact)
+    rows = []
+    for r in risks.order_by("reference").values(
+        "id", "reference", "title", "owner__name", "objective__reference", "current_likelihood", "current_impact",
+        "target_likelihood", "target_impact", "review_date", "mitigation",
+    ):
+        score = rules.risk_score(r["current_likelihood"], r["current_impact"])
+        rows.append(RiskRow(
+            id=r["id"], ref=r["reference"], title=r["title"], owner=r["owner__name"] or "",
+            objective=r["objective__reference"] or "", likelihood=r["current_likelihood"],
+            impact=r["current_impact"], score=score, band=rules.risk_band(score, settings_),
+            target_score=rules.risk_score(r["target_likelihood"], r["target_impact"]),
+            review_date=r["review_date"], review_overdue=rules.risk_review_overdue(r["review_date"], as_at),
+            mitigation=r["mitigation"],
+        ))
+    rows.sort(key=lambda row: (-row.score, row.ref))
+    return rows
+
+
+def programme_settings(programme_id: int) -> tuple[str, str, rules.RollupSettings] | None:
+    """(short name, name, roll-up settings) of one programme: one query."""
+    row = Programme.objects.filter(pk=programme_id).values(*PROGRAMME_FIELDS).first()
+    if row is None:
+        return None
+    return row["short_name"], row["name"], settings_for(row)
+

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboards/", views.portfolio, name="portfolio"),
+    path("dashboards/exceptions/", views.exceptions, name="exceptions"),
+    path("dashboards/programmes/<int:pk>/", views.programme, name="programme_dashboard"),
+    path(
+        "dashboards/programmes/<int:pk>/objectives/<int:objective_id>/",
+        views.objective,
+        name="objective_dashboard",
+    ),
+    path(
+        "dashboards/programmes/<int:pk>/explain/<str:kind>/<int:node_id>/",
+        views.explanation,
+        name="explanation",
+    ),
+    path("dashboards/programmes/<int:pk>/risks/", views.risks, name="risk_list"),
+]

@@ -1,0 +1,274 @@
+"""The leadership dashboards: portfolio, programme, objective drill-down, exceptions and risks.
+
+Every figure is the rules engine's, computed for the as-at date in the URL (today when
+there is none). Every view and every partial checks access itself: a partial can be
+fetched on its own.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import redirect, render, resolve_url
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django_htmx.http import HttpResponseClientRedirect
+
+from programmes.permissions import can_read_everything, require_reader
+from programmes.roles import OFFICER, has_role
+
+from . import selectors
+from .filters import FILTER_FIELDS, AsAtForm, RiskFilterForm, as_at_from, filters_from
+
+EXPLAINABLE = ("programme", "objective", "action")
+CACHE_SECONDS = 600
+EXCEPTIONS_PER_PROGRAMME = 10
+INDENTATION = re.compile(r"\n\s+")
+
+
+def home(request):
+    """The start page for each role: officers their actions, everyone else the portfolio."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if has_role(request.user, OFFICER) and not can_read_everything(request.user):
+        try:
+            return redirect("my_actions")
+        except NoReverseMatch:
+            pass
+    return redirect("portfolio")
+
+
+def reader_required(view):
+    """Signed-in leadership, programme managers, admins and clerks; 403 (logged) for everyone else."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            if request.htmx:
+                back = request.htmx.current_url_abs_path or request.get_full_path()
+                return HttpResponseClientRedirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}")
+            return redirect_to_login(request.get_full_path())
+        require_reader(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@dataclass
+class AsAt:
+    """The as-at date of a request, its selector form, and what every link must carry."""
+
+    form: AsAtForm
+    on: date
+    chosen: bool
+    periods: list
+    version: tuple
+    today: date
+
+    @property
+    def qs(self) -> str:
+        return f"?as_at={self.on.isoformat()}" if self.chosen else ""
+
+    @property
+    def amp(self) -> str:
+        return f"&as_at={self.on.isoformat()}" if self.chosen else ""
+
+
+def _as_at(request) -> AsAt:
+    today = timezone.localdate()
+    version = selectors.data_version()
+    periods = selectors.reporting_periods(version)
+    form, on, chosen = as_at_from(request, periods=periods, today=today)
+    return AsAt(form, on, chosen, periods, version, today)
+
+
+def _kept_params(request, names=()) -> list[tuple[str, str]]:
+    """The page's own query parameters, so changing the date keeps the filters."""
+    return [(name, value) for name in names for value in request.GET.getlist(name)]
+
+
+def _has_action_page() -> bool:
+    try:
+        reverse("action_detail", args=[1])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def _link(rows, as_at: AsAt, programme_id: int | None = None):
+    """Give rows their URLs: the officers' action page once it exists, else the action's explanation."""
+    action_page = _has_action_page()
+    for row in rows:
+        if row.kind == "programme":
+            row.url = reverse("programme_dashboard", args=[row.id]) + as_at.qs
+        elif row.kind == "objective":
+            row.url = reverse("objective_dashboard", args=[programme_id, row.id]) + as_at.qs
+        elif action_page:
+            row.url = reverse("action_detail", args=[row.id])
+        else:
+            row.url = reverse("explanation", args=[programme_id, "action", row.id]) + as_at.qs
+    return rows
+
+
+def _figures_page(request, template: str, as_at: AsAt, key: tuple, build):
+    """Render a dashboard whose content is kept per (page, query, as-at date, today, data version).
+
+    `build()` returns the context for the template's "content" partial (with a "title"), or
+    None for a 404. Nothing personal is inside the content: the header with the user's name
+    is base.html's. Any write changes the data version, so a kept page is never stale.
+    """
+    digest = hashlib.sha256(repr((key, as_at.on, as_at.chosen, as_at.today, as_at.version)).encode())
+    cache_key = f"dashboards:{template}:{digest.hexdigest()}"
+    kept = cache.get(cache_key)
+    if kept is None:
+        context = build()
+        if context is None:
+            raise Http404("There is no programme with that number.")
+        context.setdefault("as_at", as_at)
+        html = render_to_string(f"{template}#content", context, request)
+        # Indentation is a third of a big page; a newline still separates words (no <pre> here).
+        kept = (context["title"], INDENTATION.sub("\n", html))
+        cache.set(cache_key, kept, CACHE_SECONDS)
+    title, content = kept
+    return render(request, template, {"title": title, "content": mark_safe(content)})
+
+
+def _query(request, names) -> tuple:
+    return tuple((name, tuple(request.GET.getlist(name))) for name in names if name in request.GET)
+
+
+AS_AT_PARAMS = ("as_at", "period_end")
+
+
+@reader_required
+def portfolio(request):
+    as_at = _as_at(request)
+
+    def build():
+        data = selectors.portfolio(as_at=as_at.on, periods=as_at.periods, version=as_at.version)
+        _link([s.row for s in data.programmes], as_at)
+        return {"title": "Portfolio", "portfolio": data}
+
+    return _figures_page(request, "dashboards/portfolio.html", as_at, _query(request, AS_AT_PARAMS), build)
+
+
+@reader_required
+def exceptions(request):
+    as_at = _as_at(request)
+    programme_id = _positive_int(request.GET.get("programme"))
+
+    def build():
+        data = selectors.exceptions(as_at=as_at.on, version=as_at.version, programme_id=programme_id,
+                                    limit=None if programme_id else EXCEPTIONS_PER_PROGRAMME)
+        if programme_id and not data.groups and not data.programmes_without:
+            return None
+        for group in data.groups:
+            _link([group.programme], as_at)
+            _link([item.row for item in group.items], as_at, group.programme.id)
+        names = [group.name for group in data.groups] + data.programmes_without
+        return {"title": "Exceptions", "exceptions": data, "programme_id": programme_id,
+                "programme_name": names[0] if programme_id else "",
+                "kept_for_as_at": _kept_params(request, ["programme"])}
+
+    key = _query(request, (*AS_AT_PARAMS, "programme"))
+    return _figures_page(request, "dashboards/exceptions.html", as_at, key, build)
+
+
+@reader_required
+def programme(request, pk):
+    as_at = _as_at(request)
+    risk_base = reverse("risk_list", args=[pk])
+
+    def risk_href(likelihood, impact):
+        return f"{risk_base}?{urlencode({'likelihood': likelihood, 'impact': impact})}{as_at.amp}"
+
+    def build():
+        page = selectors.programme_page(pk, as_at=as_at.on, periods=as_at.periods, version=as_at.version,
+                                        risk_href=risk_href)
+        if page is None:
+            return None
+        filters = filters_from(request, choices=page.filter_choices)
+        criteria = filters.criteria()
+        matches = selectors.matching_actions(page, criteria, as_at=as_at.on) if criteria.active else None
+        _link(page.top_rows, as_at, pk)
+        _link(matches or [], as_at, pk)
+        _link([row for _, rows in page.milestones for row in rows], as_at, pk)
+        return {
+            "title": f"{page.name}: programme dashboard", "page": page, "programme_id": pk, "filters": filters,
+            "criteria": criteria, "matches": matches, "kept_for_as_at": _kept_params(request, FILTER_FIELDS),
+            "risk_list_url": risk_base + as_at.qs,
+        }
+
+    key = (pk, _query(request, (*AS_AT_PARAMS, *FILTER_FIELDS)))
+    return _figures_page(request, "dashboards/programme.html", as_at, key, build)
+
+
+def _positive_int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+@reader_required
+def objective(request, pk, objective_id):
+    """One level of the tree: the htmx partial under an expanded row, or a page of its own without JavaScript."""
+    as_at = _as_at(request)
+    tree = selectors.programme_tree(pk, as_at=as_at.on, version=as_at.version)
+    level = selectors.tree_level(tree, objective_id, as_at.on) if tree else None
+    if level is None:
+        raise Http404("There is no objective with that number in this programme.")
+    node, rows = level
+    _link(rows, as_at, pk)
+    context = {"as_at": as_at, "programme_id": pk, "node": node, "rows": rows}
+    if request.htmx:
+        return render(request, "dashboards/programme.html#tree_level", context)
+    context.update(
+        programme_name=tree.info[tree.result.key].title, programme_ref=tree.result.ref,
+        path=selectors.objective_path(tree, node.key),
+    )
+    return render(request, "dashboards/objective.html", context)
+
+
+@reader_required
+def explanation(request, pk, kind, node_id):
+    """How a figure was made: the partial inside a details element, or a page without JavaScript."""
+    if kind not in EXPLAINABLE:
+        raise Http404("Only programmes, objectives and actions have explanations.")
+    as_at = _as_at(request)
+    tree = selectors.programme_tree(pk, as_at=as_at.on, version=as_at.version)
+    explained = selectors.explain(tree, kind, node_id, as_at.on) if tree else None
+    if explained is None:
+        raise Http404("There is nothing with that number in this programme.")
+    context = {"as_at": as_at, "programme_id": pk, "explained": explained,
+               "programme_name": tree.info[tree.result.key].title}
+    template = "dashboards/explanation.html#explanation" if request.htmx else "dashboards/explanation.html"
+    return render(request, template, context)
+
+
+@reader_required
+def risks(request, pk):
+    as_at = _as_at(request)
+    programme = selectors.programme_settings(pk)
+    if programme is None:
+        raise Http404("There is no programme with that number.")
+    short_name, name, rollup_settings = programme
+    form = RiskFilterForm(request.GET)
+    likelihood, impact = form.chosen()
+    rows = selectors.risk_list(pk, as_at=as_at.on, likelihood=likelihood, impact=impact,
+                               settings_=rollup_settings)
+    return render(request, "dashboards/risks.html", {
+        "as_at": as_at, "programme_id": pk, "programme_name": name, "programme_ref": short_name,
+        "risks": rows, "form": form, "likelihood": likelihood, "impact": impact,
+        "kept_for_as_at": _kept_params(request, ["likelihood", "impact"]),
+    })

@@ -1,0 +1,315 @@
+"""The programme office's admin. Every write goes through the services, audited as "admin"."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+
+from governance.models import Assurance
+
+from . import rules
+from .audit import Channel
+from .models import AuditEntry, Objective, OrgUnit, Person, Programme
+from .rollup import programme_refresh
+from .services import objective_save, record_delete, record_save
+
+ROLLUP_FIELDS = ("rollup_percent", "rollup_rag", "rollup_counts", "rollup_at")
+
+
+def uk_date(value) -> str:
+    """30 March 2025, the way the papers write it (the en-GB admin default is "30 Mar 2025")."""
+    return date_format(value, "j F Y") if value else "–"
+
+
+def shown_percent(value) -> str:
+    shown = rules.display_percent(value)
+    return "–" if shown is None else f"{shown}%"
+
+
+def form_m2m(form) -> dict:
+    """The many-to-many values a form holds, for the service to set inside its transaction."""
+    fields = form._meta.model._meta.many_to_many
+    return {f.name: form.cleaned_data[f.name] for f in fields if f.name in form.cleaned_data}
+
+
+class ServiceAdminForm(forms.ModelForm):
+    """Checks every constraint before the service is called, so a clash shows on the form.
+
+    Django skips a constraint when one of its fields is not on the form (a read-only
+    programme, say); the service would then refuse the save and the admin would crash.
+    """
+
+    def validate_unique(self):
+        super().validate_unique()
+        # Only when all else passed: the constraints already checked would report twice.
+        if not self._errors:
+            try:
+                self.instance.validate_constraints()
+            except ValidationError as e:
+                self._update_errors(e)
+
+
+class ServiceAdminMixin:
+    """Route admin writes through the services, so validation, audit and roll-ups still happen.
+
+    Django saves the object (save_model), then its many-to-many fields and inlines
+    (save_related). The services set many-to-many fields themselves, so save_model hands
+    them over, and save_related saves only the inline rows, each through a service too.
+    Override the service_* hooks where a model has a service of its own.
+    """
+
+    form = ServiceAdminForm
+
+    def service_save(self, request, obj, m2m):
+        record_save(obj, by=request.user, channel=Channel.ADMIN, m2m=m2m)
+
+    def service_delete(self, request, obj):
+        record_delete(obj, by=request.user, channel=Channel.ADMIN)
+
+    def service_save_inline(self, request, obj):
+        record_save(obj, by=request.user, channel=Channel.ADMIN)
+
+    def after_save_related(self, request, obj):
+        """Runs once the object, its many-to-many fields and its inlines are all saved."""
+
+    def save_model(self, request, obj, form, change):
+        self.service_save(request, obj, form_m2m(form))
+
+    def save_related(self, request, form, formsets, change):
+        # Not super(): form.save_m2m() would set the many-to-many fields again, unaudited.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        self.after_save_related(request, form.instance)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            record_delete(obj, by=request.user, channel=Channel.ADMIN)
+        for obj in instances:
+            self.service_save_inline(request, obj)
+        formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        self.service_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # One by one, so that each deletion is audited like a single one.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class ViewOnlyAdminMixin:
+    """For immutable records: a correction is a new record, never an edit."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Person)
+class PersonAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "job_title", "initials", "email", "is_group", "user")
+    list_filter = ("is_group",)
+    search_fields = ("name", "initials", "email", "job_title")
+    list_select_related = ("user",)
+    autocomplete_fields = ("user",)
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "parent")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "short_name",
+        "status",
+        "owner",
+        "start",
+        "end",
+        "percent",
+        "rollup_rag",
+    )
+    list_filter = ("status", "rollup_rag", "percent_method", "rag_policy")
+    search_fields = ("name", "short_name", "owner__name")
+    list_select_related = ("owner",)
+    autocomplete_fields = ("owner", "managers")
+    readonly_fields = (*ROLLUP_FIELDS, "created_at")
+    actions = ("recalculate",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "short_name",
+                    "description",
+                    "status",
+                    "start_date",
+                    "end_date",
+                    "owner",
+                    "managers",
+                )
+            },
+        ),
+        (
+            "Roll-up settings",
+            {
+                "fields": (
+                    "percent_method",
+                    "rag_policy",
+                    "rag_green_threshold",
+                    "rag_red_threshold",
+                    "excluded_statuses",
+                    "stale_after_days",
+                    "manual_difference_points",
+                    "risk_amber_from",
+                    "risk_red_from",
+                ),
+            },
+        ),
+        ("Stored figures", {"fields": (*ROLLUP_FIELDS, "created_at"), "classes": ("collapse",)}),
+    )
+
+    @admin.display(description="Start", ordering="start_date")
+    def start(self, obj):
+        return uk_date(obj.start_date)
+
+    @admin.display(description="End", ordering="end_date")
+    def end(self, obj):
+        return uk_date(obj.end_date)
+
+    @admin.display(description="Percent complete", ordering="rollup_percent")
+    def percent(self, obj):
+        return shown_percent(obj.rollup_percent)
+
+    def after_save_related(self, request, obj):
+        # The settings may change every figure; the service already audited the save.
+        programme_refresh(programme_id=obj.pk)
+
+    @admin.action(description="Recalculate the stored figures of the selected programmes")
+    def recalculate(self, request, queryset):
+        for programme_id in queryset.values_list("pk", flat=True):
+            programme_refresh(programme_id=programme_id)
+        self.message_user(request, "The figures have been recalculated.", messages.SUCCESS)
+
+
+class AssuranceInline(admin.TabularInline):
+    model = Assurance
+    extra = 0
+    autocomplete_fields = ("source",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "title",
+        "programme",
+        "parent",
+        "kind",
+        "owner",
+        "percent",
+        "rollup_rag",
+    )
+    list_filter = ("programme", "kind", "rollup_rag")
+    search_fields = ("reference", "title", "owner__name", "leads_note")
+    list_select_related = ("programme", "parent", "owner")
+    autocomplete_fields = ("programme", "parent", "owner", "leads", "org_units", "contributes_to")
+    readonly_fields = ROLLUP_FIELDS + ("rollup_calculated_percent",)
+    inlines = (AssuranceInline,)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "programme",
+                    "parent",
+                    "reference",
+                    "title",
+                    "kind",
+                    "description",
+                    "purpose",
+                    "order",
+                    "weight",
+                )
+            },
+        ),
+        ("Who", {"fields": ("owner", "leads", "leads_note", "org_units")}),
+        (
+            "Plan",
+            {
+                "fields": (
+                    "timeframe",
+                    "due_date",
+                    "subgroup",
+                    "dependencies",
+                    "contributes_to",
+                    "manual_percent",
+                )
+            },
+        ),
+        (
+            "Stored figures",
+            {
+                "fields": (
+                    "rollup_percent",
+                    "rollup_calculated_percent",
+                    "rollup_rag",
+                    "rollup_counts",
+                    "rollup_at",
+                ),
+                "classes": ("collapse",),
+            },
+        ),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving an objective to another programme would strand its actions and children there.
+        if obj is not None:
+            return ("programme", *self.readonly_fields)
+        return self.readonly_fields
+
+    @admin.display(description="Percent complete", ordering="rollup_percent")
+    def percent(self, obj):
+        return shown_percent(obj.rollup_percent)
+
+    def service_save(self, request, obj, m2m):
+        objective_save(obj, by=request.user, channel=Channel.ADMIN, m2m=m2m)
+
+    def service_delete(self, request, obj):
+        programme_id = obj.programme_id
+        record_delete(obj, by=request.user, channel=Channel.ADMIN)
+        programme_refresh(programme_id=programme_id)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("at", "channel", "action", "model", "object_repr", "user")
+    list_filter = ("channel", "action", "model", "at")
+    search_fields = (
+        "object_repr",
+        "object_id",
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+    )
+    list_select_related = ("user",)
+    date_hierarchy = "at"
+
+
+from . import admin_import  # noqa: E402,F401  (registers ImportMapping and ImportRun)

@@ -1,0 +1,61 @@
+"""One audit trail for every door: browser, import, admin, task, command line."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import models
+
+from .models import AuditEntry
+
+Channel = AuditEntry.Channel
+
+
+def plain(value):
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        # 1 and 1.00 are the same weight: don't audit a change that isn't one.
+        return format(value.normalize(), "f")
+    return value
+
+
+def field_values(instance) -> dict:
+    """The concrete field values of an instance, JSON-ready, for diffing before and after."""
+    return {
+        f.attname: plain(getattr(instance, f.attname))
+        for f in instance._meta.concrete_fields
+        if not f.primary_key
+    }
+
+
+def diff(before: dict, after: dict) -> dict:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def audit_record(*, instance, action: str, by=None, channel: str, changes: dict | None = None) -> AuditEntry:
+    return AuditEntry.objects.create(
+        user=by if getattr(by, "is_authenticated", False) else None,
+        channel=channel,
+        action=action,
+        model=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        changes=changes or {},
+    )
+
+
+def audit_bulk_created(*, instances, by=None, channel: str) -> None:
+    """One INSERT for many creations (imports, demo data)."""
+    user = by if getattr(by, "is_authenticated", False) else None
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                user=user, channel=channel, action="created", model=i._meta.label_lower,
+                object_id=str(i.pk), object_repr=str(i)[:300], changes={},
+            )
+            for i in instances
+        ],
+        batch_size=1000,
+    )

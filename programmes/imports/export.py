@@ -1,0 +1,102 @@
+"""A programme as the one-sheet layout the import reads back (objective rows, each followed by
+its actions). Small on purpose: it exists so that export-then-import can be tested; the
+committee exports come later.
+"""
+
+import csv
+import io
+
+from actionplans.models import Action
+from programmes import rules
+from programmes.choices import ObjectiveKind, Rag, Status
+from programmes.models import Objective, Programme
+
+from .existing import latest_commentary
+from .values import uk_date
+
+HEADINGS = ("Ref.", "Type", "Name", "Parent", "Owner", "Start Date", "Due Date", "Revised Due Date",
+            "Status", "% Complete", "RAG", "RAG reason", "Latest Note", "Weight", "Delivers against",
+            "Description")
+OWNER_SEPARATOR = " / "
+
+
+def export_rows(programme: Programme) -> list[list]:
+    """Headings, then every objective (tree order) followed by its actions. Queries: 7."""
+    objectives = list(Objective.objects.filter(programme=programme).select_related("owner", "parent")
+                      .prefetch_related("leads", "contributes_to").order_by("order", "reference"))
+    actions = list(Action.objects.filter(programme=programme).select_related("responsible", "objective")
+                   .prefetch_related("leads", "contributes_to").order_by("order", "reference"))
+    notes = latest_commentary(programme.pk)
+    children, actions_of = {}, {}
+    for objective in objectives:
+        children.setdefault(objective.parent_id, []).append(objective)
+    for action in actions:
+        actions_of.setdefault(action.objective_id, []).append(action)
+    rows = [list(HEADINGS)]
+
+    def walk(parent_id):
+        for objective in children.get(parent_id, ()):
+            rows.append(objective_row(objective))
+            rows.extend(action_row(a, notes.get(a.pk, "")) for a in actions_of.get(objective.pk, ()))
+            walk(objective.pk)
+
+    walk(None)
+    return rows
+
+
+def owners(first, others) -> str:
+    people = ([first] if first else []) + sorted((p for p in others if p != first), key=lambda p: p.name)
+    return OWNER_SEPARATOR.join(p.name for p in people)
+
+
+def refs(objectives) -> str:
+    return ", ".join(sorted(o.reference for o in objectives))
+
+
+def number(value) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def objective_row(objective: Objective) -> list:
+    if objective.manual_percent is not None:
+        percent = rules.display_percent(objective.manual_percent)
+    else:
+        percent = rules.display_percent(objective.rollup_percent)
+    return [
+        objective.reference, ObjectiveKind(objective.kind).label, objective.title,
+        objective.parent.reference if objective.parent else "",
+        owners(objective.owner, objective.leads.all()),
+        "", uk_date(objective.due_date) or objective.timeframe, "", "",
+        "" if percent is None else f"{percent}%", "", "", "", number(objective.weight),
+        refs(objective.contributes_to.all()), objective.description,
+    ]
+
+
+def action_row(action: Action, note: str) -> list:
+    return [
+        action.reference, "Milestone" if action.is_milestone else "Action", action.title,
+        action.objective.reference, owners(action.responsible, action.leads.all()),
+        uk_date(action.start_date), uk_date(action.due_date) or action.due_note,
+        uk_date(action.revised_due_date), Status(action.status).label, f"{action.percent}%",
+        Rag(action.declared_rag).name.capitalize() if action.declared_rag else "",
+        action.declared_rag_reason, note, number(action.weight), refs(action.contributes_to.all()),
+        action.description,
+    ]
+
+
+def export_csv(programme: Programme) -> bytes:
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(export_rows(programme))
+    return out.getvalue().encode("utf-8")
+
+
+def export_xlsx(programme: Programme) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Action Plan")
+    for row in export_rows(programme):
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,107 @@
+"""The JSON summary of an import: what `import_plan --format json` prints and ImportRun keeps.
+
+    {"ok", "dry_run", "committed", "programme", "file", "as_at",
+     "created", "updated", "unchanged", "error_counts"   (each: kind -> count, for objectives,
+                                                           actions, measures, risks, people),
+     "errors", "warnings"                                  (each: [{sheet, row, column, message}]),
+     "reconciliation"                                      ([{ref, stated, computed, sheet, row}]),
+     "new_people", "progress_updates", "changes", "sheets"}
+
+For a refused file or a failed commit the counts are what the plan found (nothing was written:
+"committed" is false); for a file refused before it was read they are all 0.
+"""
+
+from .plan import KINDS, UPDATE, Plan
+
+
+def _zero() -> dict:
+    return dict.fromkeys(KINDS, 0)
+
+
+def import_summary(result) -> dict:
+    plan: Plan | None = result.plan
+    counts = plan.counts() if plan else {"created": _zero(), "updated": _zero(), "unchanged": _zero()}
+    programme = result.programme
+    return {
+        "ok": result.ok,
+        "dry_run": result.dry_run,
+        "committed": result.committed,
+        "programme": {
+            "id": programme.pk if programme else None,
+            "name": programme.name if programme else result.new_programme_name,
+            "short_name": programme.short_name if programme else "",
+            "created": result.programme_created,
+        },
+        "file": {"name": result.file_name, "bytes": result.file_size},
+        "as_at": result.as_at.isoformat(),
+        **counts,
+        "error_counts": plan.error_counts if plan else _zero(),
+        "errors": [issue.as_dict() for issue in result.errors],
+        "warnings": [issue.as_dict() for issue in result.warnings],
+        "reconciliation": plan.reconciliation if plan else [],
+        "new_people": sorted(p.name for p in plan.people.new.values()) if plan else [],
+        "progress_updates": plan.progress_updates if plan else 0,
+        "changes": changes(plan) if plan else {},
+        "sheets": [sheet.as_dict() for sheet in plan.sheets] if plan else [],
+    }
+
+
+def changes(plan: Plan) -> dict:
+    """Each changed record's fields, old and new, by kind."""
+    out = {}
+    for kind, plural in (("objective", "objectives"), ("action", "actions"), ("measure", "measures"),
+                         ("risk", "risks")):
+        out[plural] = [{"ref": r.ref, "sheet": r.sheet, "row": r.row, "fields": r.changes}
+                       for r in plan.of(kind).values() if r.op == UPDATE]
+    return out
+
+
+def summary_text(summary: dict) -> str:
+    """The summary for people: counts, then every error, warning and difference."""
+    lines = [_headline(summary)]
+    labels = (("created", "Created" if summary["committed"] else "To create"),
+              ("updated", "Updated" if summary["committed"] else "To update"),
+              ("unchanged", "Unchanged"), ("error_counts", "Errors"))
+    for key, label in labels:
+        lines.append(f"{label}: " + ", ".join(_count(summary[key][kind], kind) for kind in KINDS))
+    if summary["new_people"]:
+        lines.append("New people: " + ", ".join(summary["new_people"]))
+    for title, issues in (("Errors", summary["errors"]), ("Warnings", summary["warnings"])):
+        if issues:
+            lines.append(f"{title} ({len(issues)}):")
+            lines += [f"- {_where(i)}{i['message']}" for i in issues]
+    if summary["reconciliation"]:
+        lines.append("Stated percent differs from the calculated one:")
+        lines += [f"- {d['ref']}: the file says {d['stated']}%, calculated {_percent(d['computed'])}"
+                  for d in summary["reconciliation"]]
+    return "\n".join(lines)
+
+
+_SINGULAR = {"objectives": "objective", "actions": "action", "measures": "measure", "risks": "risk",
+             "people": "person"}
+
+
+def _count(number: int, kind: str) -> str:
+    return f"{number} {_SINGULAR[kind] if number == 1 else kind}"
+
+
+def _headline(summary: dict) -> str:
+    name = summary["programme"]["name"]
+    if summary["committed"]:
+        return f"Imported {summary['file']['name']} into {name}."
+    if summary["ok"]:
+        return f"Dry run of {summary['file']['name']} into {name}: no errors. Nothing was written."
+    return f"Nothing was imported from {summary['file']['name']}: fix the errors below and try again."
+
+
+def _where(issue: dict) -> str:
+    parts = [issue["sheet"]] if issue["sheet"] else []
+    if issue["row"]:
+        parts.append(f"row {issue['row']}")
+    if issue["column"]:
+        parts.append(issue["column"])
+    return f"{', '.join(parts)}: " if parts else ""
+
+
+def _percent(value) -> str:
+    return "no percent" if value is None else f"{value}%"

@@ -1,0 +1,415 @@
+"""Selectors that feed the rules engine, and the set-based refresh of the stored figures.
+
+A programme's tree loads in a fixed number of queries (programmes, objectives, actions,
+reporting period and, for a past date, the progress history), whatever its size. The
+engine (programmes.rules) computes; this module only loads and stores.
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import rules
+from .models import Objective, Programme
+
+log = logging.getLogger(__name__)
+
+PROGRAMME, OBJECTIVE, ACTION = "programme", "objective", "action"
+
+
+@dataclass
+class NodeInfo:
+    """What a page or export shows beside the figures: the engine does not need it."""
+
+    kind: str
+    id: int
+    ref: str
+    title: str
+    parent: tuple | None = None
+    status: str | None = None
+    due: date | None = None
+    owner_ids: list = field(default_factory=list)
+    owners: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class ProgrammeTree:
+    programme_id: int
+    as_at: date
+    facts: rules.ProgrammeFacts
+    info: dict  # key -> NodeInfo
+    result: rules.NodeResult | None = None
+
+    def results_by_key(self) -> dict:
+        return {r.key: r for r in rules.iter_results(self.result)}
+
+
+def settings_for(p: dict) -> rules.RollupSettings:
+    return rules.RollupSettings(
+        percent_method=rules.PercentMethod(p["percent_method"]),
+        rag_policy=rules.RagPolicy(p["rag_policy"]),
+        green_threshold=float(p["rag_green_threshold"]),
+        red_threshold=float(p["rag_red_threshold"]),
+        excluded_statuses=frozenset(rules.Status(s) for s in p["excluded_statuses"] or ()),
+        stale_days=p["stale_after_days"],
+        manual_difference_points=float(p["manual_difference_points"]),
+        risk_amber_from=p["risk_amber_from"],
+        risk_red_from=p["risk_red_from"],
+    )
+
+
+PROGRAMME_FIELDS = (
+    "id", "name", "short_name", "status", "start_date", "end_date", "percent_method", "rag_policy",
+    "rag_green_threshold", "rag_red_threshold", "excluded_statuses", "stale_after_days",
+    "manual_difference_points", "risk_amber_from", "risk_red_from", "rollup_percent", "rollup_rag",
+    "rollup_counts", "owner__name",
+)
+OBJECTIVE_FIELDS = (
+    "id", "programme_id", "parent_id", "reference", "title", "kind", "weight", "manual_percent", "order",
+    "due_date", "owner_id", "owner__name", "rollup_percent", "rollup_calculated_percent", "rollup_rag",
+    "rollup_counts",
+)
+ACTION_FIELDS = (
+    "id", "programme_id", "objective_id", "reference", "title", "status", "percent", "start_date",
+    "due_date", "revised_due_date", "is_milestone", "weight", "declared_rag", "last_updated_on",
+    "created_at", "order", "responsible_id", "responsible__name", "computed_rag", "version",
+)
+
+
+def current_period_start(as_at: date) -> date | None:
+    """Start of the reporting period containing the date: a quarter if there is one, else any."""
+    from governance.models import ReportingPeriod
+
+    periods = ReportingPeriod.objects.filter(start__lte=as_at, end__gte=as_at).values_list("kind", "start")
+    by_kind = dict(periods)
+    return by_kind.get("quarter") or by_kind.get("month") or by_kind.get("year")
+
+
+def _history_as_at(programme_ids, as_at: date) -> dict:
+    """Each action's latest progress update on or before the date: one query."""
+    from actionplans.models import ProgressUpdate
+
+    updates = ProgressUpdate.objects.filter(action__programme_id__in=programme_ids, effective_date__lte=as_at)
+    fields = ("action_id", "percent", "status", "declared_rag", "effective_date")
+    if connection.vendor == "postgresql":
+        rows = updates.order_by("action_id", "-effective_date", "-recorded_at", "-id").distinct("action_id")
+        return {r["action_id"]: r for r in rows.values(*fields)}
+    latest = {}
+    for r in updates.order_by("action_id", "effective_date", "recorded_at", "id").values(*fields):
+        latest[r["action_id"]] = r
+    return latest
+
+
+def load_trees(programme_ids=None, *, as_at: date | None = None, with_people: bool = False) -> list[ProgrammeTree]:
+    """Load programmes' trees as engine facts. Queries: 4 (+1 for a past date, +3 with people)."""
+    from actionplans.models import Action
+
+    today = timezone.localdate()
+    as_at = as_at or today
+    programmes = Programme.objects.order_by("name")
+    if programme_ids is not None:
+        programmes = programmes.filter(pk__in=list(programme_ids))
+    programme_rows = list(programmes.values(*PROGRAMME_FIELDS))
+    ids = [p["id"] for p in programme_rows]
+    if not ids:
+        return []
+    objective_rows = list(Objective.objects.filter(programme_id__in=ids).order_by().values(*OBJECTIVE_FIELDS))
+    action_rows = list(Action.objects.filter(programme_id__in=ids).order_by().values(*ACTION_FIELDS))
+    period_start = current_period_start(as_at)
+    history = _history_as_at(ids, as_at) if as_at < today else None
+    people = _people(objective_rows, action_rows) if with_people else None
+    objectives_by_programme, actions_by_programme = defaultdict(list), defaultdict(list)
+    for o in objective_rows:
+        objectives_by_programme[o["programme_id"]].append(o)
+    for a in action_rows:
+        actions_by_programme[a["programme_id"]].append(a)
+    return [
+        _build_tree(p, objectives_by_programme[p["id"]], actions_by_programme[p["id"]], as_at=as_at,
+                    period_start=period_start, history=history, people=people)
+        for p in programme_rows
+    ]
+
+
+def _people(objective_rows, action_rows) -> dict:
+    """Leads and delegates, keyed by (kind, id): three queries whatever the size."""
+    from actionplans.models import Action
+
+    people = defaultdict(lambda: {"ids": [], "names": []})
+    objective_ids = [o["id"] for o in objective_rows]
+    action_ids = [a["id"] for a in action_rows]
+    sources = (
+        (OBJECTIVE, Objective.leads.through.objects.filter(objective_id__in=objective_ids)
+         .values_list("objective_id", "person_id", "person__name")),
+        (ACTION, Action.leads.through.objects.filter(action_id__in=action_ids)
+         .values_list("action_id", "person_id", "person__name")),
+        (ACTION, Action.delegates.through.objects.filter(action_id__in=action_ids)
+         .values_list("action_id", "person_id", "person__name")),
+    )
+    for kind, rows in sources:
+        for owner_id, person_id, name in rows:
+            entry = people[(kind, owner_id)]
+            if person_id not in entry["ids"]:
+                entry["ids"].append(person_id)
+                entry["names"].append(name)
+    return people
+
+
+def action_facts(a: dict, as_at: date, history: dict | None, local_zone=None) -> rules.ActionFacts:
+    status, percent, declared, updated = a["status"], a["percent"], a["declared_rag"], a["last_updated_on"]
+    if history is not None:
+        past = history.get(a["id"])
+        if past is None:  # nothing recorded yet on that date
+            status, percent, declared, updated = rules.Status.NOT_STARTED, 0, "", None
+        else:
+            status, percent = past["status"], past["percent"]
+            declared, updated = past["declared_rag"], past["effective_date"]
+    return rules.ActionFacts(
+        key=(ACTION, a["id"]),
+        ref=a["reference"],
+        title=a["title"],
+        status=rules.Status(status),
+        percent=float(percent),
+        start=a["start_date"],
+        due=a["revised_due_date"] or a["due_date"],
+        milestone=a["is_milestone"],
+        weight=float(a["weight"]),
+        declared_rag=rules.Rag(declared) if declared else None,
+        last_updated=updated,
+        created=a["created_at"].astimezone(local_zone or timezone.get_current_timezone()).date()
+        if a["created_at"] else None,
+    )
+
+
+def _build_tree(p, objective_rows, action_rows, *, as_at, period_start, history, people) -> ProgrammeTree:
+    pid = p["id"]
+    info = {(PROGRAMME, pid): NodeInfo(PROGRAMME, pid, p["short_name"], p["name"], status=p["status"],
+                                        due=p["end_date"], owners=[p["owner__name"]] if p["owner__name"] else [],
+                                        extra={"stored": p})}
+    child_objectives = defaultdict(list)
+    child_actions = defaultdict(list)
+    for o in objective_rows:
+        parent_key = (OBJECTIVE, o["parent_id"]) if o["parent_id"] else (PROGRAMME, pid)
+        child_objectives[parent_key].append(o)
+        names = [o["owner__name"]] if o["owner__name"] else []
+        ids = [o["owner_id"]] if o["owner_id"] else []
+        if people is not None:
+            extra = people.get((OBJECTIVE, o["id"]), {"ids": [], "names": []})
+            ids, names = ids + extra["ids"], names + extra["names"]
+        info[(OBJECTIVE, o["id"])] = NodeInfo(OBJECTIVE, o["id"], o["reference"], o["title"], parent=parent_key,
+                                              due=o["due_date"], owner_ids=ids, owners=names,
+                                              extra={"kind": o["kind"], "stored": o})
+    facts_by_action = {}
+    local_zone = timezone.get_current_timezone()
+    for a in action_rows:
+        facts = action_facts(a, as_at, history, local_zone)
+        facts_by_action[a["id"]] = facts
+        parent_key = (OBJECTIVE, a["objective_id"])
+        child_actions[parent_key].append(a)
+        names = [a["responsible__name"]] if a["responsible__name"] else []
+        ids = [a["responsible_id"]] if a["responsible_id"] else []
+        if people is not None:
+            extra = people.get((ACTION, a["id"]), {"ids": [], "names": []})
+            ids = ids + [i for i in extra["ids"] if i not in ids]
+            names = names + [n for n in extra["names"] if n not in names]
+        info[(ACTION, a["id"])] = NodeInfo(ACTION, a["id"], a["reference"], a["title"], parent=parent_key,
+                                           status=facts.status.value, due=facts.due, owner_ids=ids, owners=names,
+                                           extra={"milestone": a["is_milestone"], "stored": a})
+
+    def sort_key(row):
+        return (row["order"], row["reference"])
+
+    def children_of(key) -> tuple:
+        actions = tuple(facts_by_action[a["id"]] for a in sorted(child_actions.get(key, ()), key=sort_key))
+        subs = tuple(objective_facts(o) for o in sorted(child_objectives.get(key, ()), key=sort_key))
+        return actions + subs
+
+    def objective_facts(o) -> rules.ObjectiveFacts:
+        return rules.ObjectiveFacts(
+            key=(OBJECTIVE, o["id"]),
+            ref=o["reference"],
+            title=o["title"],
+            weight=float(o["weight"]),
+            manual_percent=float(o["manual_percent"]) if o["manual_percent"] is not None else None,
+            children=children_of((OBJECTIVE, o["id"])),
+        )
+
+    facts = rules.ProgrammeFacts(
+        key=(PROGRAMME, pid),
+        ref=p["short_name"],
+        title=p["name"],
+        start=p["start_date"],
+        settings=settings_for(p),
+        children=children_of((PROGRAMME, pid)),
+        period_start=period_start,
+    )
+    return ProgrammeTree(programme_id=pid, as_at=as_at, facts=facts, info=info)
+
+
+def compute_trees(programme_ids=None, *, as_at: date | None = None, with_people: bool = False) -> list[ProgrammeTree]:
+    trees = load_trees(programme_ids, as_at=as_at, with_people=with_people)
+    for tree in trees:
+        tree.result = rules.rollup_programme(tree.facts, as_at=tree.as_at)
+    return trees
+
+
+def compute_tree(programme_id: int, *, as_at: date | None = None, with_people: bool = False) -> ProgrammeTree | None:
+    trees = compute_trees([programme_id], as_at=as_at, with_people=with_people)
+    return trees[0] if trees else None
+
+
+# --- Keeping the stored figures true ---------------------------------------------------------
+
+
+@dataclass
+class RefreshReport:
+    programmes: int = 0
+    programmes_changed: int = 0
+    objectives_changed: int = 0
+    actions_changed: int = 0
+    changed_refs: list = field(default_factory=list)
+
+    @property
+    def drift(self) -> int:
+        return self.programmes_changed + self.objectives_changed + self.actions_changed
+
+
+def _counts(result) -> dict:
+    return {str(rag): n for rag, n in result.distribution.items()}
+
+
+def lock_programmes(programme_ids) -> None:
+    """Serialise writers of a programme: a refresh must see every committed update before it.
+
+    Every write takes the programme's lock first and the action's second, so a save and the
+    nightly recompute cannot deadlock.
+    """
+    list(Programme.objects.select_for_update().filter(pk__in=list(programme_ids)).order_by("pk")
+         .values_list("pk", flat=True))
+
+
+def refresh_programmes(programme_ids=None) -> RefreshReport:
+    """Recompute for today and write only what changed: one UPDATE per table, not a save() per row."""
+    if programme_ids is None:
+        # Nightly: one short transaction a programme, so saves elsewhere are never held up.
+        total = RefreshReport()
+        for pid in Programme.objects.order_by("pk").values_list("pk", flat=True):
+            part = refresh_programmes([pid])
+            total.programmes += part.programmes
+            total.programmes_changed += part.programmes_changed
+            total.objectives_changed += part.objectives_changed
+            total.actions_changed += part.actions_changed
+            total.changed_refs += part.changed_refs
+        return total
+    with transaction.atomic(savepoint=False):
+        lock_programmes(programme_ids)
+        return _refresh_locked(programme_ids)
+
+
+def _refresh_locked(programme_ids) -> RefreshReport:
+    from actionplans.models import Action
+
+    report = RefreshReport()
+    now = timezone.now()
+    changed_programmes, changed_objectives, changed_actions = [], [], []
+    for tree in compute_trees(programme_ids):
+        report.programmes += 1
+        for result in rules.iter_results(tree.result):
+            kind, pk = result.key
+            stored = tree.info[result.key].extra["stored"]
+            if kind == ACTION:
+                if stored["computed_rag"] != result.rag.value:
+                    changed_actions.append(Action(pk=pk, computed_rag=result.rag.value))
+                    report.changed_refs.append(result.ref)
+                continue
+            values = {"rollup_percent": result.percent, "rollup_rag": result.rag.value,
+                      "rollup_counts": _counts(result)}
+            if kind == OBJECTIVE:
+                values["rollup_calculated_percent"] = result.calculated_percent
+            if any(stored[k] != v for k, v in values.items()):
+                report.changed_refs.append(result.ref)
+                if kind == OBJECTIVE:
+                    changed_objectives.append(Objective(pk=pk, rollup_at=now, **values))
+                else:
+                    changed_programmes.append(Programme(pk=pk, rollup_at=now, **values))
+    fields = ["rollup_percent", "rollup_rag", "rollup_counts", "rollup_at"]
+    if changed_programmes:
+        Programme.objects.bulk_update(changed_programmes, fields, batch_size=2000)
+    if changed_objectives:
+        Objective.objects.bulk_update(changed_objectives, fields + ["rollup_calculated_percent"], batch_size=2000)
+    # At most five colours: one UPDATE per colour beats a CASE over thousands of ids.
+    by_colour = defaultdict(list)
+    for action in changed_actions:
+        by_colour[action.computed_rag].append(action.pk)
+    for colour, pks in by_colour.items():
+        Action.objects.filter(pk__in=pks).update(computed_rag=colour)
+    report.programmes_changed = len(changed_programmes)
+    report.objectives_changed = len(changed_objectives)
+    report.actions_changed = len(changed_actions)
+    return report
+
+
+def programme_refresh(*, programme_id: int) -> RefreshReport:
+    """Called by every service that changes a programme, inside its transaction."""
+    return refresh_programmes([programme_id])
+
+
+def stored_matches_fresh(programme_ids=None) -> list[str]:
+    """References whose stored figures differ from a fresh computation (for tests and checks)."""
+    mismatched = []
+    for tree in compute_trees(programme_ids):
+        for result in rules.iter_results(tree.result):
+            stored = tree.info[result.key].extra["stored"]
+            if result.key[0] == ACTION:
+                ok = stored["computed_rag"] == result.rag.value
+            else:
+                ok = stored["rollup_percent"] == result.percent and stored["rollup_rag"] == result.rag.value
+            if not ok:
+                mismatched.append(result.ref)
+    return mismatched
+
+
+def derived_status(percent: float | None) -> str:
+    """An objective's status, read off its rolled-up percent (Completed is 100, Not started 0)."""
+    if percent is None or percent == 0:
+        return rules.Status.NOT_STARTED.value
+    if percent >= 100:
+        return rules.Status.COMPLETED.value
+    return rules.Status.IN_PROGRESS.value
+
+
+def tree_as_dict(tree: ProgrammeTree) -> dict:
+    """The JSON shape of `manage.py rollup --format json`: every node has the same keys."""
+
+    def node(result) -> dict:
+        info = tree.info[result.key]
+        kind = result.key[0]
+        if kind == ACTION:
+            status = info.status
+        elif kind == OBJECTIVE:
+            status = derived_status(result.percent)
+        else:
+            status = info.status
+        out = {
+            "ref": result.ref,
+            "title": info.title,
+            "kind": kind,
+            "percent": result.percent,
+            "rag": result.rag.value,
+            "status": status,
+            "due": info.due.isoformat() if info.due else None,
+            "owners": list(info.owners),
+            "children": [node(c) for c in getattr(result, "children", ())],
+        }
+        if kind == OBJECTIVE:
+            out["objective_kind"] = info.extra["kind"]
+        if kind == ACTION:
+            out["declared_rag"] = result.declared_rag.value if result.declared_rag else None
+            out["stale"] = result.stale
+        return out
+
+    return node(tree.result)

@@ -1,0 +1,159 @@
+"""Template tags for the site shell and the small things every page shows the same way.
+
+`{% load ui %}` gives: `{% rag_tag value %}`, `{% council %}`, `{% main_navigation as items %}`,
+and the filters `rag_label`, `percent`, `percent_width`, `uk_date` and `page_title`.
+Nothing here decides access: the navigation only hides links a person could not use, and every
+view still checks permission itself.
+"""
+
+from datetime import date, datetime
+
+from django import template
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+SERVICE_NAME = "Programmes and action plans"
+
+# The word goes with the colour everywhere, so nothing depends on seeing colour.
+RAG_LABELS = {
+    "blue": "Complete",
+    "green": "Green",
+    "amber": "Amber",
+    "red": "Red",
+    "grey": "Grey",
+}
+
+
+def _rag_value(value) -> str:
+    # rules.Rag and choices.Rag are both str subclasses whose value is the lower-case name.
+    return str(getattr(value, "value", value) or "").strip().lower()
+
+
+@register.filter
+def rag_label(value) -> str:
+    key = _rag_value(value)
+    return RAG_LABELS.get(key, key.capitalize())
+
+
+@register.simple_tag
+def rag_tag(value):
+    """A GOV.UK tag in the RAG colour with its word, e.g. Red, or Complete for blue."""
+    key = _rag_value(value)
+    if not key:
+        return ""
+    modifier = key if key in RAG_LABELS else "grey"
+    return format_html(
+        '<strong class="govuk-tag app-rag app-rag--{}" data-rag="{}">{}</strong>',
+        modifier,
+        key,
+        rag_label(key),
+    )
+
+
+@register.filter
+def percent(value) -> str:
+    """A stored percent as people see it: a whole number rounded half up, or a dash for none."""
+    if value is None or value == "":
+        return "–"
+    from programmes.rules import display_percent
+
+    return f"{display_percent(value)}%"
+
+
+@register.filter
+def percent_width(value) -> int:
+    """How much of a percent bar to fill: the displayed whole number, kept within 0 to 100."""
+    if value is None or value == "":
+        return 0
+    from programmes.rules import display_percent
+
+    return max(0, min(100, display_percent(value)))
+
+
+@register.filter
+def uk_date(value) -> str:
+    """30 March 2025, whatever the server's locale; datetimes in the council's time zone."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if not isinstance(value, date):
+        return str(value)
+    from programmes.rules import uk_date as format_uk_date
+
+    return format_uk_date(value)
+
+
+@register.simple_tag(takes_context=True)
+def council(context) -> str:
+    # The 500 page is rendered without context processors, so fall back to the setting.
+    return context.get("council_name") or settings.COUNCIL_NAME
+
+
+@register.filter(is_safe=True, needs_autoescape=True)
+def page_title(page, council_name="", autoescape=True):
+    """Page – Service – Council, leaving out the page part when a page gives no title."""
+    escape = conditional_escape if autoescape else str
+    parts = [escape(str(page).strip()), SERVICE_NAME, escape(council_name or settings.COUNCIL_NAME)]
+    return mark_safe(" – ".join(part for part in parts if part))
+
+
+# (text, URL name, who sees it). The test is a courtesy; the view behind the link decides.
+def _sees_own_actions(user) -> bool:
+    from programmes.roles import ADMIN, OFFICER, PROGRAMME_MANAGER, has_role
+
+    return has_role(user, OFFICER, PROGRAMME_MANAGER, ADMIN)
+
+
+def _reads_everything(user) -> bool:
+    from programmes.permissions import can_read_everything
+
+    return can_read_everything(user)
+
+
+def _imports(user) -> bool:
+    from programmes.roles import ADMIN, PROGRAMME_MANAGER, has_role
+
+    return has_role(user, ADMIN, PROGRAMME_MANAGER)
+
+
+def _administers(user) -> bool:
+    return user.is_active and user.is_staff
+
+
+NAVIGATION = (
+    ("My actions", "my_actions", _sees_own_actions),
+    ("Dashboards", "portfolio", _reads_everything),
+    ("Exceptions", "exceptions", _reads_everything),
+    ("Import", "import", _imports),
+    ("Admin", "admin:index", _administers),
+)
+
+
+@register.simple_tag(takes_context=True)
+def main_navigation(context) -> list[dict]:
+    """The header links this person can use; links to pages not built yet are left out."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    for text, url_name, shown in NAVIGATION:
+        if not shown(user):
+            continue
+        try:
+            href = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"text": text, "href": href, "current": None})
+    # The longest link the path starts with is the current section (Exceptions, not Dashboards).
+    matches = [item for item in items if request.path.startswith(item["href"])]
+    if matches:
+        best = max(matches, key=lambda item: len(item["href"]))
+        best["current"] = "page" if request.path == best["href"] else "true"
+    return items

@@ -1,0 +1,97 @@
+"""Exporting a programme and importing the export gives the same programme."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from actionplans.services import action_record_progress
+from programmes.imports.export import export_csv, export_xlsx
+from programmes.imports.service import import_commit, import_preview
+from programmes.models import Objective
+from tests.factories import ActionFactory, ObjectiveFactory, PersonFactory, ProgrammeFactory
+
+from .builders import seed_001
+from .conftest import AS_AT
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot(programme) -> dict:
+    """Everything the one-sheet layout carries, by reference."""
+    objectives = {
+        o.reference: (o.title, o.parent.reference if o.parent else None, o.owner.name if o.owner else None,
+                      sorted(p.name for p in o.leads.all()), o.due_date, o.weight, o.kind, o.description,
+                      sorted(c.reference for c in o.contributes_to.all()))
+        for o in Objective.objects.filter(programme=programme)
+    }
+    actions = {
+        a.reference: (a.title, a.objective.reference, a.responsible.name if a.responsible else None,
+                      sorted(p.name for p in a.leads.all()), a.start_date, a.due_date, a.due_note,
+                      a.revised_due_date, a.status, a.percent, a.declared_rag, a.declared_rag_reason,
+                      a.is_milestone, a.weight, sorted(c.reference for c in a.contributes_to.all()),
+                      a.updates.first().commentary if a.updates.exists() else "")
+        for a in programme.actions.all()
+    }
+    return {"objectives": objectives, "actions": actions}
+
+
+@pytest.fixture
+def rich_programme(priya):
+    """A programme with every field the layout carries: nested objectives, milestones, RAG, notes."""
+    programme = ProgrammeFactory(name="Improvement programme", short_name="IMP")
+    lead, deputy = PersonFactory(name="Ann Lead"), PersonFactory(name="Dev Deputy")
+    theme = ObjectiveFactory(programme=programme, reference="T1", title="Theme one", kind="theme",
+                             owner=lead, due_date=date(2025, 3, 31))
+    theme.leads.add(deputy)
+    project = ObjectiveFactory(programme=programme, reference="P1", title="Project & plans", parent=theme,
+                               kind="project", weight=Decimal("2"), owner=deputy, description="Why we do it")
+    other = ObjectiveFactory(programme=programme, reference="P2", title="Other project", parent=theme,
+                             owner=None, timeframe="Ongoing")
+    first = ActionFactory(objective=project, reference="ACT1", title="Write the plan", responsible=lead,
+                          start_date=date(2024, 4, 1), due_date=date(2024, 9, 30),
+                          revised_due_date=date(2024, 10, 31))
+    first.leads.add(deputy)
+    first.contributes_to.add(other)
+    ActionFactory(objective=project, reference="ACT2", title="Board agrees", is_milestone=True, percent=0,
+                  status="not_started", due_date=None, due_note="Quarterly", start_date=None)
+    action_record_progress(action=first, by=priya, percent=60, status="in_progress",
+                           effective_date=date(2024, 6, 30), commentary="<p>Going <strong>well</strong></p>",
+                           declared_rag="amber", declared_rag_reason="Waiting on the board")
+    ActionFactory(objective=other, reference="ACT3", title="Hold", status="on_hold", percent=30, weight=0)
+    return programme
+
+
+@pytest.mark.parametrize("export", [export_csv, export_xlsx])
+def test_an_exported_programme_imported_into_a_new_one_is_the_same_programme(rich_programme, priya, export):
+    name = "export.csv" if export is export_csv else "export.xlsx"
+
+    result = import_commit(data=export(rich_programme), file_name=name, new_programme_name="Copy", by=priya,
+                           as_at=AS_AT)
+
+    assert result.ok, result.errors
+    assert snapshot(result.programme) == snapshot(rich_programme)
+
+
+@pytest.mark.parametrize("export", [export_csv, export_xlsx])
+def test_an_exported_programme_imported_into_itself_changes_nothing(rich_programme, export):
+    name = "export.csv" if export is export_csv else "export.xlsx"
+
+    summary = import_preview(data=export(rich_programme), file_name=name, programme=rich_programme,
+                             as_at=AS_AT).summary()
+
+    assert summary["ok"], summary["errors"]
+    assert set(summary["created"].values()) == {0} and set(summary["updated"].values()) == {0}
+    assert summary["unchanged"]["objectives"] == 3 and summary["unchanged"]["actions"] == 3
+    assert summary["reconciliation"] == []
+
+
+def test_the_seed_plan_goes_round_and_comes_back_the_same(programme, priya):
+    data, name = seed_001("csv")
+    import_commit(data=data, file_name=name, programme=programme, by=priya, as_at=AS_AT)
+
+    copy = import_commit(data=export_csv(programme), file_name="again.csv", new_programme_name="Seed copy",
+                         by=priya, as_at=AS_AT)
+
+    assert copy.ok, copy.errors
+    assert snapshot(copy.programme) == snapshot(programme)
