@@ -1,6 +1,7 @@
 """A programme as the one-sheet layout the import reads back (objective rows, each followed by
 its actions). Small on purpose: it exists so that export-then-import can be tested; the
-committee exports come later.
+committee exports come later. Text that a spreadsheet would run as a formula is escaped
+(programmes.spreadsheets) and the import reads it back as it was.
 """
 
 import csv
@@ -10,6 +11,7 @@ from actionplans.models import Action
 from programmes import rules
 from programmes.choices import ObjectiveKind, Rag, Status
 from programmes.models import Objective, Programme
+from programmes.spreadsheets import safe_row
 
 from .existing import latest_commentary
 from .values import uk_date
@@ -86,7 +88,7 @@ def action_row(action: Action, note: str) -> list:
 
 def export_csv(programme: Programme) -> bytes:
     out = io.StringIO(newline="")
-    csv.writer(out).writerows(export_rows(programme))
+    csv.writer(out).writerows(safe_row(row) for row in export_rows(programme))
     return out.getvalue().encode("utf-8")
 
 
@@ -96,7 +98,7 @@ def export_xlsx(programme: Programme) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Action Plan")
     for row in export_rows(programme):
-        sheet.append(row)
+        sheet.append(safe_row(row))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

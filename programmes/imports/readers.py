@@ -16,6 +16,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 
+from programmes.spreadsheets import unescape_cell
+
 CSV, XLSX = "csv", "xlsx"
 # A real 10,000-row workbook unzips to about 10 times its size; these leave room and stop bombs.
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
@@ -126,7 +128,7 @@ def read_csv(data: bytes, file_name: str, *, max_rows: int) -> Sheet:
     rows = []
     try:
         for row in reader:
-            rows.append([cell if cell.strip() else None for cell in row])
+            rows.append([unescape_cell(cell) if cell.strip() else None for cell in row])
             if len(rows) > max_rows + 1:
                 raise _too_many_rows(max_rows)
     except csv.Error as error:
@@ -297,7 +299,7 @@ def _percent_styles(workbook) -> set:
 
 def _cell_value(value, percent: bool):
     if isinstance(value, str):
-        return value if value.strip() else None
+        return unescape_cell(value) if value.strip() else None
     if percent and isinstance(value, int | float) and not isinstance(value, bool):
         # Keep the sign, so that the percent parser reads a 100% cell (which holds 1) as 100.
         return f"{value * 100:.10g}%"

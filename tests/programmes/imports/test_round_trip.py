@@ -1,8 +1,11 @@
 """Exporting a programme and importing the export gives the same programme."""
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from actionplans.services import action_record_progress
@@ -93,5 +96,30 @@ def test_the_seed_plan_goes_round_and_comes_back_the_same(programme, priya):
     copy = import_commit(data=export_csv(programme), file_name="again.csv", new_programme_name="Seed copy",
                          by=priya, as_at=AS_AT)
 
+    assert copy.ok, copy.errors
+    assert snapshot(copy.programme) == snapshot(programme)
+
+
+FORMULA_TITLES = ["=HYPERLINK(\"http://example.com\")", "+44 20 7946 0000", "-1 risk", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("export", [export_csv, export_xlsx])
+def test_text_a_spreadsheet_would_run_is_escaped_on_export_and_read_back_as_written(priya, export):
+    programme = ProgrammeFactory(short_name="FORM")
+    objective = ObjectiveFactory(programme=programme, reference="F1", title="=cmd|' /C calc'!A0")
+    for number, title in enumerate(FORMULA_TITLES, start=1):
+        ActionFactory(objective=objective, reference=f"F1.{number}", title=title)
+    name = "export.csv" if export is export_csv else "export.xlsx"
+    data = export(programme)
+
+    if export is export_csv:
+        cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8"))) for cell in row]
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        cells = [cell.value for row in sheet.iter_rows() for cell in row if cell.value is not None]
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    for title in FORMULA_TITLES:
+        assert title not in cells and f"'{title}" in cells
+    copy = import_commit(data=data, file_name=name, new_programme_name="Formula copy", by=priya, as_at=AS_AT)
     assert copy.ok, copy.errors
     assert snapshot(copy.programme) == snapshot(programme)
