@@ -106,3 +106,13 @@ def assert_no_axe_violations(page, context=None) -> None:
         f"axe found {results.violations_count} kinds of accessibility problem on {page.url}:\n"
         + results.generate_snapshot()
     )
+
+
+# htmx marks what it is requesting, swapping or settling; autofocus is applied when settling ends,
+# so a test that types before then can lose keys to the refocus, as a very fast person could.
+HTMX_IDLE = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+
+
+def wait_until_settled(page, condition: str = "true") -> None:
+    """Wait until `condition` (JavaScript) holds and htmx has finished every swap on the page."""
+    page.wait_for_function(f"({condition}) && {HTMX_IDLE}")

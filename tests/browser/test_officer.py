@@ -11,7 +11,7 @@ from actionplans.models import Action, MeasureValue
 from programmes.models import Person
 from programmes.roles import OFFICER
 from tests.actionplans.conftest import build_plan, make_user
-from tests.browser.conftest import assert_no_axe_violations, login
+from tests.browser.conftest import assert_no_axe_violations, login, wait_until_settled
 from tests.factories import MeasureFactory, MeasureTargetFactory, ReportingPeriodFactory
 
 pytestmark = pytest.mark.browser
@@ -89,7 +89,7 @@ def test_olly_updates_his_overdue_action_by_keyboard_and_sees_the_objective_chan
 
     tab_until(page, lambda el: el["text"] == "Update progress")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement.id === 'update-heading'")
+    wait_until_settled(page, "document.activeElement.id === 'update-heading'")
     tab_until(page, lambda el: el["id"] == "id_percent")
     page.keyboard.press("Control+A")
     page.keyboard.type("85")
@@ -98,7 +98,7 @@ def test_olly_updates_his_overdue_action_by_keyboard_and_sees_the_objective_chan
     tab_until(page, lambda el: el["tag"] == "BUTTON" and el["text"] == "Save update")
     page.keyboard.press("Enter")
 
-    page.wait_for_function("document.activeElement.id === 'action-summary'")
+    wait_until_settled(page, "document.activeElement.id === 'action-summary'")
     assert page.locator('#action-summary [data-field="percent"]').inner_text() == "85%"
     assert figure(page, objective_id) == "70"  # (85+90+60+55+50+100+50) / 7
     assert page.evaluate(STILL_THE_SAME_PAGE)
@@ -120,14 +120,14 @@ def test_two_officers_on_one_action_see_a_conflict_and_can_reapply(browser, page
 
         cara_page.get_by_label("Percent complete").fill("80")
         save(cara_page)
-        cara_page.wait_for_function("document.activeElement.id === 'action-summary'")
+        wait_until_settled(cara_page, "document.activeElement.id === 'action-summary'")
 
         page.get_by_label("Percent complete").fill("55")
         page.get_by_label("Commentary").fill("Waiting for legal.")
         save(page)
         conflict = page.locator("#conflict")
         conflict.wait_for()
-        page.wait_for_function("document.activeElement.id === 'conflict'")
+        wait_until_settled(page, "document.activeElement.id === 'conflict'")
         assert "Cara saved an update" in conflict.inner_text()
         percent_row = conflict.locator('tr[data-field="percent"]')
         assert percent_row.locator("td").all_inner_texts() == ["80%", "55%"]
@@ -135,7 +135,7 @@ def test_two_officers_on_one_action_see_a_conflict_and_can_reapply(browser, page
         assert_no_axe_violations(page)
 
         save(page)
-        page.wait_for_function("document.activeElement.id === 'action-summary'")
+        wait_until_settled(page, "document.activeElement.id === 'action-summary'")
         assert page.locator('#action-summary [data-field="percent"]').inner_text() == "55%"
         assert page.evaluate(STILL_THE_SAME_PAGE)
         final = Action.objects.get(pk=action.pk)
@@ -156,13 +156,13 @@ def test_every_state_of_the_action_page_passes_axe(page, live_server, plan, olly
     page.get_by_label("Amber (at risk)").check()
     save(page)
     page.locator(".govuk-error-summary").wait_for()
-    page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')")
+    wait_until_settled(page, "document.activeElement.classList.contains('govuk-error-summary')")
     assert "Give a reason for the RAG status you declared." in page.locator(".govuk-error-summary").inner_text()
     assert_no_axe_violations(page)  # validation error
 
     page.get_by_label("Reason for the RAG status you declared").fill("Waiting for the new scripts to be signed off.")
     save(page)
-    page.wait_for_function("document.activeElement.id === 'action-summary'")
+    wait_until_settled(page, "document.activeElement.id === 'action-summary'")
     assert_no_axe_violations(page)  # saved
 
     page.locator(f"#explanation-objective-{plan.objective.pk} summary").click()
@@ -234,7 +234,7 @@ def test_olly_enters_a_measure_value_and_sees_its_rag_and_direction_at_once(page
     page.get_by_label("Period").select_option(label="2024/25 Q2")
     page.get_by_label("Value", exact=True).fill("70")
     page.get_by_role("button", name="Save value").click()
-    page.wait_for_function("document.activeElement.id === 'measure-results'")
+    wait_until_settled(page, "document.activeElement.id === 'measure-results'")
     row = page.locator('tr[data-period="2024/25 Q2"]')
     assert row.get_attribute("data-rag") == "amber"
     assert "Worse than the previous period" in row.inner_text()
