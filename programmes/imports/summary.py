@@ -66,6 +66,12 @@ def summary_text(summary: dict) -> str:
         lines.append(f"{label}: " + ", ".join(_count(summary[key][kind], kind) for kind in KINDS))
     if summary["new_people"]:
         lines.append("New people: " + ", ".join(summary["new_people"]))
+    for kind, changed in summary["changes"].items():
+        if changed:
+            lines.append(f"Changed {kind} ({len(changed)}):")
+            lines += [f"- {c['ref']}: " + "; ".join(f"{name} {_shown(old)} → {_shown(new)}"
+                                                      for name, (old, new) in c["fields"].items())
+                      for c in changed]
     for title, issues in (("Errors", summary["errors"]), ("Warnings", summary["warnings"])):
         if issues:
             lines.append(f"{title} ({len(issues)}):")
@@ -101,6 +107,14 @@ def _where(issue: dict) -> str:
     if issue["column"]:
         parts.append(issue["column"])
     return f"{', '.join(parts)}: " if parts else ""
+
+
+def _shown(value) -> str:
+    if value is None or value == "" or value == []:
+        return "(empty)"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return f"“{value}”" if isinstance(value, str) else str(value)
 
 
 def _percent(value) -> str:

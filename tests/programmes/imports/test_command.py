@@ -1,5 +1,6 @@
 """`manage.py import_plan`: the JSON summary's shape and the exit status."""
 
+import csv
 import io
 import json
 import subprocess
@@ -88,6 +89,23 @@ def test_the_text_summary_reads_as_sentences(programme):
     assert "no errors. Nothing was written." in out
     assert "To create: 11 objectives, 71 actions, 0 measures, 0 risks, 0 people" in out
     assert "ASC2401: the file says 47%, calculated 48%" in out
+
+
+def test_the_text_dry_run_lists_each_changed_field_old_and_new(programme, tmp_path):
+    run(SEED, "--programme", programme.short_name, "--as-at", "2024-06-30")
+    rows = list(csv.reader(io.StringIO(SEED_001.with_suffix(".csv").read_text(encoding="utf-8"))))
+    assert rows[0][:2] == ["Ref.", "Name"]
+    edited = next(row for row in rows if row[0] == "ASC2401.A")
+    old_title, edited[1] = edited[1], "Rewrite the front door scripts"
+    path = tmp_path / "edited.csv"
+    path.write_bytes(csv_bytes(rows))
+
+    status, out = run(str(path), "--programme", programme.short_name, "--dry-run", "--as-at", "2024-06-30")
+
+    assert status == 0
+    assert "To update: 0 objectives, 1 action," in out
+    assert "Changed actions (1):" in out
+    assert f"- ASC2401.A: title “{old_title}” → “Rewrite the front door scripts”" in out
 
 
 def test_the_user_is_recorded_in_the_audit(programme, priya):
