@@ -1,13 +1,18 @@
-"""A programme as the one-sheet layout the import reads back (objective rows, each followed by
-its actions). Small on purpose: it exists so that export-then-import can be tested; the
+"""A programme as the layouts the import reads back: one sheet of objective rows, each followed
+by its actions (CSV), and in a workbook also a sheet of measures with their yearly targets and
+one of risks. Small on purpose: it exists so that export-then-import can be tested; the
 committee exports come later. Text that a spreadsheet would run as a formula is escaped
 (programmes.spreadsheets) and the import reads it back as it was.
+
+What the import does not read is not exported: a measure's tolerance and its targets for
+quarters or months, a risk's links to mitigating actions.
 """
 
 import csv
 import io
 
-from actionplans.models import Action
+from actionplans.models import Action, Measure, MeasureTarget
+from governance.models import ReportingPeriod, Risk
 from programmes import rules
 from programmes.choices import ObjectiveKind, Rag, Status
 from programmes.models import Objective, Programme
@@ -86,6 +91,53 @@ def action_row(action: Action, note: str) -> list:
     ]
 
 
+MEASURE_HEADINGS = ("Reference", "Measure Description", "Objective", "Responsible Officer", "Unit",
+                    "Polarity", "Frequency", "Description")
+# The words the import reads back for each stored choice.
+UNIT_WORDS = {"yes_no": "yes/no"}
+RISK_HEADINGS = ("Risk Reference", "Risk Description", "Objective", "Risk Owner", "Inherent likelihood",
+                 "Inherent impact", "Likelihood", "Impact", "Target likelihood", "Target impact",
+                 "Review date", "Status", "Mitigation", "Description")
+
+
+def measure_rows(programme: Programme) -> list[list]:
+    """Headings, then a row per measure with a target column per financial year. Queries: 3."""
+    measures = list(Measure.objects.filter(programme=programme).select_related("owner")
+                    .prefetch_related("objectives").order_by("reference"))
+    targets = {}
+    for target in (MeasureTarget.objects.filter(measure__in=measures, period__kind=ReportingPeriod.Kind.YEAR)
+                   .select_related("period")):
+        targets.setdefault(target.measure_id, {})[target.period.name] = target
+    years = sorted({year for by_year in targets.values() for year in by_year})
+    rows = [list(MEASURE_HEADINGS) + [f"Target {year}" for year in years]]
+    for m in measures:
+        rows.append([
+            m.reference, m.title, refs(m.objectives.all()), m.owner.name if m.owner else "",
+            UNIT_WORDS.get(m.unit, m.unit), m.polarity, m.frequency, m.description,
+            *(target_text(targets.get(m.pk, {}).get(year)) for year in years),
+        ])
+    return rows
+
+
+def target_text(target: MeasureTarget | None) -> str:
+    if target is None:
+        return ""
+    return target.text or number(target.value)
+
+
+def risk_rows(programme: Programme) -> list[list]:
+    """Headings, then a row per risk. Queries: 1."""
+    rows = [list(RISK_HEADINGS)]
+    for r in Risk.objects.filter(programme=programme).select_related("owner", "objective").order_by("reference"):
+        rows.append([
+            r.reference, r.title, r.objective.reference if r.objective else "", r.owner.name if r.owner else "",
+            r.inherent_likelihood, r.inherent_impact, r.current_likelihood, r.current_impact,
+            r.target_likelihood, r.target_impact, uk_date(r.review_date), Risk.Status(r.status).label,
+            r.mitigation, r.description,
+        ])
+    return rows
+
+
 def export_csv(programme: Programme) -> bytes:
     out = io.StringIO(newline="")
     csv.writer(out).writerows(safe_row(row) for row in export_rows(programme))
@@ -96,9 +148,13 @@ def export_xlsx(programme: Programme) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Action Plan")
-    for row in export_rows(programme):
-        sheet.append(safe_row(row))
+    sheets = (("Action Plan", export_rows(programme)), ("Measures", measure_rows(programme)),
+              ("Risks", risk_rows(programme)))
+    for title, rows in sheets:
+        if title == "Action Plan" or len(rows) > 1:
+            sheet = workbook.create_sheet(title)
+            for row in rows:
+                sheet.append(safe_row(row))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

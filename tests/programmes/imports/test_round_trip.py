@@ -8,11 +8,22 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from actionplans.models import Measure
 from actionplans.services import action_record_progress
+from governance.models import ReportingPeriod, Risk
 from programmes.imports.export import export_csv, export_xlsx
 from programmes.imports.service import import_commit, import_preview
 from programmes.models import Objective
-from tests.factories import ActionFactory, ObjectiveFactory, PersonFactory, ProgrammeFactory
+from tests.factories import (
+    ActionFactory,
+    MeasureFactory,
+    MeasureTargetFactory,
+    ObjectiveFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    ReportingPeriodFactory,
+    RiskFactory,
+)
 
 from .builders import seed_001
 from .conftest import AS_AT
@@ -123,3 +134,79 @@ def test_text_a_spreadsheet_would_run_is_escaped_on_export_and_read_back_as_writ
     copy = import_commit(data=data, file_name=name, new_programme_name="Formula copy", by=priya, as_at=AS_AT)
     assert copy.ok, copy.errors
     assert snapshot(copy.programme) == snapshot(programme)
+
+
+def measures_and_risks(programme) -> dict:
+    """Everything the workbook's measure and risk sheets carry, by reference."""
+    measures = {
+        m.reference: (m.title, m.description, m.unit, m.polarity, m.frequency, m.owner.name if m.owner else None,
+                      sorted(o.reference for o in m.objectives.all()),
+                      sorted((t.period.name, t.value, t.text) for t in m.targets.all()))
+        for m in Measure.objects.filter(programme=programme)
+    }
+    risks = {
+        r.reference: (r.title, r.description, r.owner.name if r.owner else None,
+                      r.objective.reference if r.objective else None, r.inherent_likelihood, r.inherent_impact,
+                      r.current_likelihood, r.current_impact, r.target_likelihood, r.target_impact,
+                      r.review_date, r.status, r.mitigation)
+        for r in Risk.objects.filter(programme=programme)
+    }
+    return {"measures": measures, "risks": risks}
+
+
+YEARS = ("2024/25", "2025/26")
+
+
+@pytest.fixture
+def programme_with_measures_and_risks(rich_programme):
+    project, other = (Objective.objects.get(programme=rich_programme, reference=ref) for ref in ("P1", "P2"))
+    years = [ReportingPeriodFactory(kind=ReportingPeriod.Kind.YEAR, name=name, financial_year=name, quarter=None,
+                                    start=date(int(name[:4]), 4, 1), end=date(int(name[:4]) + 1, 3, 31))
+             for name in YEARS]
+    quarter = ReportingPeriodFactory()
+    sickness = MeasureFactory(programme=rich_programme, reference="MCAR010", title="Staff sickness",
+                              unit="percentage", polarity="lower", frequency="monthly", description="Days lost")
+    sickness.objectives.add(project, other)
+    MeasureTargetFactory(measure=sickness, period=years[0], value=Decimal("4"))
+    MeasureTargetFactory(measure=sickness, period=years[1], value=None, text="TBC")
+    savings = MeasureFactory(programme=rich_programme, reference="MLIL002", title="Savings", unit="currency",
+                             owner=None, frequency="annual")
+    savings.objectives.add(project)
+    MeasureTargetFactory(measure=savings, period=years[0], value=Decimal("850000"), text="£850K")
+    MeasureFactory(programme=rich_programme, reference="NI145", title="Settled accommodation", unit="yes_no",
+                   polarity="band")
+    RiskFactory(programme=rich_programme, reference="RCAR001", title="Demand", objective=project,
+                inherent_likelihood=5, inherent_impact=4, current_likelihood=4, current_impact=3,
+                target_likelihood=2, target_impact=1, review_date=date(2024, 9, 30), mitigation="Weekly panel",
+                description="More people ask for help")
+    RiskFactory(programme=rich_programme, reference="RCAR002", title="Commissioning", objective=None, owner=None,
+                review_date=None, status="closed")
+    # A quarter's target is not in the workbook (the import reads yearly targets only).
+    MeasureTargetFactory(measure=savings, period=quarter, value=Decimal("200000"))
+    return rich_programme
+
+
+def test_a_workbook_export_carries_measures_and_risks_into_a_new_programme(programme_with_measures_and_risks,
+                                                                          priya):
+    original = programme_with_measures_and_risks
+
+    result = import_commit(data=export_xlsx(original), file_name="export.xlsx", new_programme_name="Copy",
+                           by=priya, as_at=AS_AT)
+
+    assert result.ok, result.errors
+    expected = measures_and_risks(original)
+    *savings, targets = expected["measures"]["MLIL002"]
+    expected["measures"]["MLIL002"] = (*savings, [t for t in targets if t[0] in YEARS])
+    assert measures_and_risks(result.programme) == expected
+    assert snapshot(result.programme) == snapshot(original)
+
+
+def test_a_workbook_export_imported_into_itself_changes_no_measure_or_risk(programme_with_measures_and_risks):
+    programme = programme_with_measures_and_risks
+
+    summary = import_preview(data=export_xlsx(programme), file_name="export.xlsx", programme=programme,
+                             as_at=AS_AT).summary()
+
+    assert summary["ok"], summary["errors"]
+    assert set(summary["created"].values()) == {0} and set(summary["updated"].values()) == {0}
+    assert summary["unchanged"]["measures"] == 3 and summary["unchanged"]["risks"] == 2

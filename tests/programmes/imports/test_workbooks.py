@@ -107,6 +107,19 @@ def test_initials_are_two_owners_the_first_responsible_and_matched_case_insensit
     assert {p.name for p in action.leads.all()} == {"Mark Wilson", "KP"}
 
 
+def test_an_owner_written_as_an_email_address_is_matched_whatever_its_case(programme, priya):
+    sandra = PersonFactory(name="Sandra Shorter", email="sandra.shorter@example-council.gov.uk")
+    rows = [["Ref.", "Name", "Responsible Officer"], ["EM1", "Objective", ""],
+            ["EM1.1", "Agree the plan", "Sandra.Shorter@Example-Council.gov.uk"]]
+
+    result = import_commit(data=csv_bytes(rows), file_name="emails.csv", programme=programme, by=priya,
+                           as_at=AS_AT)
+
+    assert result.ok, result.errors
+    assert Action.objects.get(reference="EM1.1").responsible == sandra
+    assert result.summary()["new_people"] == []
+
+
 def test_unknown_names_become_new_people_and_are_listed(directorate_plan):
     new = directorate_plan["new_people"]
 
