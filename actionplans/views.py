@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from programmes.audit import Channel
+from programmes.forms import add_service_errors
 from programmes.permissions import (
     can_enter_measure,
     can_read_everything,
@@ -34,15 +35,6 @@ from .services import ActionConflict, action_record_progress, measure_record_val
 
 ACTION_PAGE = "actionplans/action_detail.html"
 MEASURE_PAGE = "actionplans/measure_detail.html"
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Put a service's messages next to the fields they are about; anything else at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def server_timing(view):

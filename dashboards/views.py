@@ -9,21 +9,18 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import wraps
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.http import Http404
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django_htmx.http import HttpResponseClientRedirect
 
-from programmes.permissions import can_read_everything, require_reader
+from programmes.permissions import can_read_everything, require_reader, signed_in_and
 from programmes.roles import OFFICER, has_role
 
 from . import selectors
@@ -47,20 +44,8 @@ def home(request):
     return redirect("portfolio")
 
 
-def reader_required(view):
-    """Signed-in leadership, programme managers, admins and clerks; 403 (logged) for everyone else."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            if request.htmx:
-                back = request.htmx.current_url_abs_path or request.get_full_path()
-                return HttpResponseClientRedirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}")
-            return redirect_to_login(request.get_full_path())
-        require_reader(request)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Signed-in leadership, programme managers, admins and clerks; 403 (logged) for everyone else.
+reader_required = signed_in_and(require_reader)
 
 
 @dataclass

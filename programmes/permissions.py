@@ -6,9 +6,15 @@ clerks read everything and write nothing. Admins do everything.
 """
 
 import logging
+from functools import wraps
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
 from .roles import ADMIN, CLERK, LEADERSHIP, OFFICER, PROGRAMME_MANAGER, has_role
 
@@ -21,6 +27,27 @@ def deny(request, reason: str):
     """Refuse, and leave a trace: a 403 is either a bug in a link or someone probing."""
     log.warning("Refused %s %s for %s: %s", request.method, request.get_full_path(), request.user, reason)
     raise PermissionDenied(reason)
+
+
+def signed_in_and(check):
+    """A view decorator: send whoever is signed out to sign in (an htmx request by a client-side
+    redirect, so the whole page goes), then run `check(request)`, which refuses by raising."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                if request.htmx:
+                    back = request.htmx.current_url_abs_path or request.get_full_path()
+                    return HttpResponseClientRedirect(
+                        f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}")
+                return redirect_to_login(request.get_full_path())
+            check(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def person_id_for(user) -> int | None:

@@ -32,7 +32,7 @@ from .existing import load_existing
 from .issues import Issue, Issues
 from .layouts import read_layout
 from .plan import Plan, build_plan
-from .readers import ImportRejected, check_size, read_file
+from .readers import ImportRejected, check_size, file_format, read_file
 from .writes import Writer
 
 Progress = Callable[[int, int, int], None]  # (percent, rows done, rows total)
@@ -323,3 +323,56 @@ def import_run_progress(run: ImportRun) -> dict:
     return {"status": run.status, "progress": percent, "rows_done": done, "rows_total": total,
             "finished": run.status in (ImportRun.Status.PREVIEW, ImportRun.Status.COMMITTED,
                                        ImportRun.Status.FAILED)}
+
+
+# ---------------------------------------------------------------- the browser's door
+
+
+def _choice_refusal(*, programme: Programme | None, new_programme_name: str = "",
+                    as_at: date | None = None) -> tuple[str, str] | None:
+    """The first thing the preview would refuse about these choices, and the choice it is about
+    ("programme", "new_programme_name" or "as_at"), so a form can say so beside the field."""
+    name, today = new_programme_name.strip(), timezone.localdate()
+    message = _refusal(programme, name, as_at or today, today)
+    if not message:
+        return None
+    if programme is None and not name:
+        return "programme", message
+    if (as_at or today) > today and not _refusal(programme, name, today, today):
+        return "as_at", message
+    return "new_programme_name", message
+
+
+def import_run_start(*, data: bytes, file_name: str, by, programme: Programme | None = None,
+                     new_programme_name: str = "", as_at: date | None = None) -> ImportRun:
+    """The browser's upload: refuse what the preview would refuse, keyed by the form field it is
+    about (a ValidationError with an error dict), else keep the upload and queue its preview."""
+    errors = {}
+    try:
+        file_format(file_name)
+        check_size(data)
+    except ImportRejected as rejected:
+        errors["upload"] = str(rejected)
+    if programme is not None and new_programme_name.strip():
+        errors["new_programme_name"] = ("Choose an existing programme or give a name for a new one, "
+                                        "not both.")
+    else:
+        refusal = _choice_refusal(programme=programme, new_programme_name=new_programme_name, as_at=as_at)
+        if refusal:
+            errors[refusal[0]] = refusal[1]
+    if errors:
+        raise ValidationError(errors)
+    return import_run_create(data=data, file_name=file_name, by=by, programme=programme,
+                             new_programme_name=new_programme_name, as_at=as_at)
+
+
+def import_run_confirm(run: ImportRun) -> bool:
+    """Queue the commit of a preview with no errors, once: a second click, or a second admin,
+    finds it already queued and nothing is queued again."""
+    from .tasks import run_import
+
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEW,
+                                       summary__ok=True).update(status=ImportRun.Status.QUEUED, progress=0)
+    if claimed:
+        transaction.on_commit(lambda: run_import.delay(run.pk, True))
+    return bool(claimed)

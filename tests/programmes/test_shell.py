@@ -17,7 +17,7 @@ from django.views.defaults import permission_denied
 
 from programmes import rules
 from programmes.choices import Rag
-from programmes.roles import ADMIN, LEADERSHIP, OFFICER
+from programmes.roles import ADMIN, LEADERSHIP, OFFICER, PROGRAMME_MANAGER
 from programmes.templatetags.ui import page_title, percent, rag_tag, uk_date
 from tests.factories import UserFactory
 
@@ -270,6 +270,13 @@ def test_an_admin_with_staff_access_is_shown_the_admin_link(db):
     header = _nav(ada)
 
     assert 'href="/admin/"' in header
+
+
+def test_only_the_programme_office_is_shown_the_imports(db):
+    ada, manny = UserFactory(role=ADMIN), UserFactory(role=PROGRAMME_MANAGER)
+
+    assert 'href="/imports/"' in _nav(ada)
+    assert 'href="/imports/"' not in _nav(manny)
 
 
 def test_nobody_signed_in_sees_no_navigation(db):
