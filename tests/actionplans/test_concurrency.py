@@ -1,5 +1,7 @@
 """No lost updates: two officers on the same action, and many threads saving at once on PostgreSQL."""
 
+import contextlib
+import os
 import random
 import re
 import threading
@@ -63,6 +65,35 @@ def test_two_officers_on_one_action_neither_overwrites_the_other_silently(client
     assert [u.percent for u in ProgressUpdate.objects.filter(action=action).order_by("recorded_at")] == [80, 55]
 
 
+def in_ci() -> bool:
+    """.ci/run exports REQUIRE_BROWSER=1 (and DATABASE_URL for PostgreSQL); hosted runners set CI."""
+    return os.environ.get("REQUIRE_BROWSER") == "1" or os.environ.get("CI", "").lower() not in ("", "0", "false")
+
+
+def require_postgresql_in_ci() -> None:
+    """The threaded tests prove the row locks and the lock on the programme: only PostgreSQL has them.
+
+    On SQLite they still run (and pass, as writes are serialised), but in CI passing there would
+    prove nothing, so there they fail instead of quietly testing the wrong database.
+    """
+    assert connection.vendor == "postgresql" or not in_ci(), (
+        f"The threaded concurrency tests must run on PostgreSQL in CI, not {connection.vendor}: "
+        "set DATABASE_URL=postgres://..."
+    )
+
+
+_sqlite_writer = threading.Lock()
+
+
+def one_save_at_a_time_on_sqlite():
+    """On PostgreSQL nothing: a second writer waits for the row and programme locks, as in production.
+
+    SQLite's shared-cache test database refuses a second writer at once ("table is locked") and
+    even a read just after another thread's commit, so there the saves take turns here instead.
+    """
+    return _sqlite_writer if connection.vendor == "sqlite" else contextlib.nullcontext()
+
+
 def build_actions():
     """20 actions over two programmes, so threads contend within a programme and across them."""
     actions = []
@@ -81,6 +112,7 @@ def build_actions():
 
 @pytest.mark.django_db(transaction=True)
 def test_many_threads_saving_at_once_lose_nothing_and_the_roll_ups_stay_true():
+    require_postgresql_in_ci()
     actions = build_actions()
     ids = [a.pk for a in actions]
     start_versions = dict(Action.objects.filter(pk__in=ids).values_list("pk", "version"))
@@ -94,11 +126,13 @@ def test_many_threads_saving_at_once_lose_nothing_and_the_roll_ups_stay_true():
         try:
             barrier.wait()
             for _ in range(UPDATES_PER_THREAD):
-                pk = rng.choice(ids)
+                pk, percent = rng.choice(ids), rng.randint(1, 99)
+
                 action = Action(pk=pk, is_milestone=False)
                 try:
-                    action_record_progress(action=action, percent=rng.randint(1, 99), status="in_progress",
-                                           expected_version=seen[pk], channel="command")
+                    with one_save_at_a_time_on_sqlite():
+                        action_record_progress(action=action, percent=percent, status="in_progress",
+                                               expected_version=seen[pk], channel="command")
                 except ActionConflict as conflict:
                     seen[pk] = conflict.action.version
                     with lock:
@@ -141,25 +175,30 @@ def test_two_saves_in_one_programme_at_the_same_moment_leave_the_roll_ups_true(m
     """
     from programmes import rollup
 
+    require_postgresql_in_ci()
     first, second = build_actions()[:2]
     both_read = threading.Barrier(2, timeout=2)
-    real_compute_trees = rollup.compute_trees
+    # The refresh after a save reads the tree with its own lean loader, not compute_trees.
+    real_compute_trees = rollup.compute_refresh_trees
+    reads = []
 
     def compute_then_wait(*args, **kwargs):
         trees = real_compute_trees(*args, **kwargs)
+        reads.append(threading.get_ident())
         try:
             both_read.wait()
         except threading.BrokenBarrierError:
             pass
         return trees
 
-    monkeypatch.setattr(rollup, "compute_trees", compute_then_wait)
+    monkeypatch.setattr(rollup, "compute_refresh_trees", compute_then_wait)
     errors = []
 
     def save(action, percent):
         try:
-            action_record_progress(action=Action(pk=action.pk, is_milestone=False), percent=percent,
-                                   status="in_progress", expected_version=1, channel="command")
+            with one_save_at_a_time_on_sqlite():
+                action_record_progress(action=Action(pk=action.pk, is_milestone=False), percent=percent,
+                                       status="in_progress", expected_version=1, channel="command")
         except Exception as error:  # noqa: BLE001 - a failure in a thread must fail the test
             errors.append(repr(error))
         finally:
@@ -172,5 +211,6 @@ def test_two_saves_in_one_programme_at_the_same_moment_leave_the_roll_ups_true(m
         thread.join(timeout=60)
 
     assert errors == []
-    monkeypatch.setattr(rollup, "compute_trees", real_compute_trees)
+    assert len(set(reads)) == 2, "the hook never held the saves' refreshes: it tests nothing"
+    monkeypatch.setattr(rollup, "compute_refresh_trees", real_compute_trees)
     assert stored_matches_fresh() == []
