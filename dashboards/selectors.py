@@ -17,7 +17,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property
 
@@ -766,14 +766,38 @@ def _measure_row(m: dict, history: list, target_for: dict, by_start: dict) -> Me
 # ---------------------------------------------------------------- risks
 
 
+# What a risk's scores, review date and status were is undone from the audit trail (risks keep
+# no history of their own, and every write through a service records each field's old value).
+RISK_FIGURES = ("current_likelihood", "current_impact", "target_likelihood", "target_impact", "review_date",
+                "status")
+
+
+def risks_as_at(programme_id: int, as_at: date, *fields: str) -> list[dict]:
+    """The programme's open risks as they stood at the end of `as_at`, with `fields` too: today's rows,
+    with every change audited after that day undone. A risk recorded later is shown as first
+    recorded, as an action added later is (a register imported today still has a past); names
+    (owner, objective) are today's. Queries: 1, and 1 more for a past date."""
+    rows = list(Risk.objects.filter(programme_id=programme_id).order_by("reference")
+                .values("id", *RISK_FIGURES, *fields))
+    if rows and as_at < timezone.localdate():
+        by_id = {str(row["id"]): row for row in rows}
+        after = timezone.make_aware(datetime.combine(as_at + timedelta(days=1), time.min))
+        later = (AuditEntry.objects.filter(model=Risk._meta.label_lower, object_id__in=list(by_id), at__gte=after,
+                                           action="updated")
+                 .order_by("-at", "-id").values_list("object_id", "changes"))
+        for object_id, changes in later:
+            row = by_id[object_id]
+            for name, (old, _new) in changes.items():
+                if name in RISK_FIGURES:
+                    row[name] = date.fromisoformat(old) if name == "review_date" and old else old
+    return [row for row in rows if row["status"] == Risk.Status.OPEN]
+
+
 def _risks(programme_id: int, as_at: date) -> tuple[dict, int]:
     counts, overdue = defaultdict(int), 0
-    rows = Risk.objects.filter(programme_id=programme_id, status=Risk.Status.OPEN).values_list(
-        "current_likelihood", "current_impact", "review_date"
-    )
-    for likelihood, impact, review in rows:
-        counts[(likelihood, impact)] += 1
-        overdue += rules.risk_review_overdue(review, as_at)
+    for row in risks_as_at(programme_id, as_at):
+        counts[(row["current_likelihood"], row["current_impact"])] += 1
+        overdue += rules.risk_review_overdue(row["review_date"], as_at)
     return dict(counts), overdue
 
 
@@ -796,16 +820,11 @@ class RiskRow:
 
 def risk_list(programme_id: int, *, as_at: date, likelihood: int | None = None, impact: int | None = None,
               settings_: rules.RollupSettings = rules.DEFAULT_SETTINGS) -> list[RiskRow]:
-    risks = Risk.objects.filter(programme_id=programme_id, status=Risk.Status.OPEN)
-    if likelihood:
-        risks = risks.filter(current_likelihood=likelihood)
-    if impact:
-        risks = risks.filter(current_impact=impact)
     rows = []
-    for r in risks.order_by("reference").values(
-        "id", "reference", "title", "owner__name", "objective__reference", "current_likelihood", "current_impact",
-        "target_likelihood", "target_impact", "review_date", "mitigation",
-    ):
+    for r in risks_as_at(programme_id, as_at, "reference", "title", "owner__name", "objective__reference",
+                         "mitigation"):
+        if (likelihood and r["current_likelihood"] != likelihood) or (impact and r["current_impact"] != impact):
+            continue
         score = rules.risk_score(r["current_likelihood"], r["current_impact"])
         rows.append(RiskRow(
             id=r["id"], ref=r["reference"], title=r["title"], owner=r["owner__name"] or "",
