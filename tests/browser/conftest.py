@@ -16,6 +16,10 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from programmes.roles import OFFICER  # noqa: E402
+from tests.actionplans.conftest import build_plan, make_user  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -116,3 +120,21 @@ HTMX_IDLE = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settl
 def wait_until_settled(page, condition: str = "true") -> None:
     """Wait until `condition` (JavaScript) holds and htmx has finished every swap on the page."""
     page.wait_for_function(f"({condition}) && {HTMX_IDLE}")
+
+
+# The officers of the officer-page tests: Olly owns the plan's actions, Cara is a colleague.
+
+
+@pytest.fixture
+def olly(transactional_db):
+    return make_user(OFFICER, "olly.officer", name="Olly Officer")
+
+
+@pytest.fixture
+def cara(transactional_db):
+    return make_user(OFFICER, "cara.colleague", name="Cara Colleague")
+
+
+@pytest.fixture
+def plan(olly, cara):
+    return build_plan(olly, cara, timezone.localdate())

@@ -8,34 +8,16 @@ whose page scripts are all blocked by a Content-Security-Policy, and axe checks 
 """
 
 import pytest
-from django.utils import timezone
 
 from actionplans.models import Action, MeasureValue
 from actionplans.services import action_record_progress
 from programmes.models import Person
-from programmes.roles import OFFICER
-from tests.actionplans.conftest import build_plan, make_user
 from tests.browser.conftest import assert_no_axe_violations, login
 from tests.factories import MeasureFactory, MeasureTargetFactory, ReportingPeriodFactory
 
 pytestmark = pytest.mark.browser
 
 VIEWPORT = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def olly(transactional_db):
-    return make_user(OFFICER, "olly.officer", name="Olly Officer")
-
-
-@pytest.fixture
-def cara(transactional_db):
-    return make_user(OFFICER, "cara.colleague", name="Cara Colleague")
-
-
-@pytest.fixture
-def plan(olly, cara):
-    return build_plan(olly, cara, timezone.localdate())
 
 
 @pytest.fixture

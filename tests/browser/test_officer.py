@@ -5,12 +5,11 @@ page and htmx state; and a 320 px phone."""
 import re
 
 import pytest
-from django.utils import timezone
 
 from actionplans.models import Action, MeasureValue
 from programmes.models import Person
 from programmes.roles import OFFICER
-from tests.actionplans.conftest import build_plan, make_user
+from tests.actionplans.conftest import make_user
 from tests.browser.conftest import assert_no_axe_violations, login, wait_until_settled
 from tests.factories import MeasureFactory, MeasureTargetFactory, ReportingPeriodFactory
 
@@ -19,21 +18,6 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery staple"
 NO_RELOAD_MARK = "window.__stillTheSamePage = true"
 STILL_THE_SAME_PAGE = "window.__stillTheSamePage === true"
-
-
-@pytest.fixture
-def olly(transactional_db):
-    return make_user(OFFICER, "olly.officer", name="Olly Officer")
-
-
-@pytest.fixture
-def cara(transactional_db):
-    return make_user(OFFICER, "cara.colleague", name="Cara Colleague")
-
-
-@pytest.fixture
-def plan(olly, cara):
-    return build_plan(olly, cara, timezone.localdate())
 
 
 def active(page) -> dict:
