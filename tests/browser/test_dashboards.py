@@ -3,9 +3,7 @@
 import re
 
 import pytest
-from django.core.cache import cache
 
-from dashboards import selectors
 from programmes import rules
 from programmes.roles import LEADERSHIP
 from programmes.rollup import compute_tree
@@ -14,15 +12,6 @@ from tests.dashboards.builders import JULY_15, JUNE_30, council_plan
 from tests.factories import PersonFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def _cold_caches():
-    selectors.clear_tree_cache()
-    cache.clear()
-    yield
-    selectors.clear_tree_cache()
-    cache.clear()
 
 
 @pytest.fixture

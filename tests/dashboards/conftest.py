@@ -1,19 +1,7 @@
 import pytest
-from django.core.cache import cache
 
-from dashboards.selectors import clear_tree_cache
 from programmes.roles import ADMIN, CLERK, LEADERSHIP, OFFICER, PROGRAMME_MANAGER
 from tests.factories import PersonFactory, UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_tree_cache():
-    # Each test starts cold, so query counts and figures never come from another test's data.
-    clear_tree_cache()
-    cache.clear()
-    yield
-    clear_tree_cache()
-    cache.clear()
 
 
 def _user(role, username):

@@ -104,4 +104,10 @@ def test_the_number_of_queries_does_not_grow_with_the_file(step, priya):
             assert run(data=data, file_name="plan.csv", programme=programme, as_at=AS_AT, **extra).ok
         return len(captured)
 
-    assert queries(20) == queries(600)
+    small, big = queries(20), queries(600)
+    if connection.vendor == "sqlite":
+        # SQLite takes at most 999 values a statement, so Django splits each bulk INSERT of the
+        # bigger file into a few; one query a row would add hundreds.
+        assert big - small <= 30
+    else:
+        assert small == big
