@@ -9,10 +9,16 @@ browser pages and the import_plan command do.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from .imports.readers import ImportRejected, check_size, file_format
-from .imports.service import import_run_create, import_run_queue, import_run_update
+from .imports.service import (
+    import_run_confirm,
+    import_run_create,
+    import_run_queue,
+    import_run_update,
+)
 from .imports.summary import KINDS
 from .models import ImportMapping, ImportRun
 
@@ -62,7 +68,11 @@ class ImportRunAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj else ()
+        if obj is None:
+            return ()
+        if obj.status == ImportRun.Status.COMMITTED:
+            return self.readonly_fields + ("as_at", "mapping")
+        return self.readonly_fields
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -71,7 +81,8 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            import_run_update(obj, as_at=form.cleaned_data["as_at"], mapping=form.cleaned_data["mapping"])
+            if obj.status != ImportRun.Status.COMMITTED:  # an imported run's choices are read-only
+                import_run_update(obj, as_at=form.cleaned_data["as_at"], mapping=form.cleaned_data["mapping"])
             return
         upload = form.cleaned_data["upload"]
         run = import_run_create(
@@ -105,19 +116,23 @@ class ImportRunAdmin(admin.ModelAdmin):
             "", "<li>{}: the file says {}%, calculated {}%</li>",
             ((d["ref"], d["stated"], d["computed"]) for d in summary["reconciliation"]),
         )
+        changed = format_html_join(
+            "", "<li>{}: {} “{}” → “{}”</li>",
+            ((c["ref"], name, old, new) for kind in summary.get("changes", {}).values() for c in kind
+             for name, (old, new) in c["fields"].items()),
+        )
         return format_html(
             "<p>{}</p><table><tr><th></th><th>New</th><th>Changed</th><th>Unchanged</th><th>Errors</th></tr>"
-            "{}</table><ul>{}</ul><ul>{}</ul>",
+            "{}</table><ul>{}</ul><ul>{}</ul><ul>{}</ul><p><a href=\"{}\">Open the whole preview</a></p>",
             "Imported." if summary.get("committed") else ("Ready to import." if summary["ok"]
                                                           else "Fix the errors, then upload again."),
-            counts, issues, differences,
+            counts, issues, differences, changed, reverse("import_run", args=[obj.pk]),
         )
 
     @admin.action(description="Import the selected files (after a clean preview)")
     def commit_selected(self, request, queryset):
-        ready = [run for run in queryset if run.status == ImportRun.Status.PREVIEW and run.summary.get("ok")]
-        for run in ready:
-            import_run_queue(run, commit=True)
+        # The browser's confirm: each clean preview is queued once, however often it is asked.
+        ready = [run for run in queryset if import_run_confirm(run)]
         skipped = queryset.count() - len(ready)
         self.message_user(request, f"{len(ready)} queued for import.", messages.SUCCESS)
         if skipped:

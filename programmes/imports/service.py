@@ -254,7 +254,11 @@ def import_run_create(*, data: bytes, file_name: str, by=None, programme: Progra
 
 
 def import_run_update(run: ImportRun, *, as_at: date | None, mapping: dict | None) -> ImportRun:
-    """The admin corrected the as-at date or the mapping: preview again with them."""
+    """The admin corrected the as-at date or the mapping: preview again with them. An imported
+    file stays as it was imported: it is uploaded again to be changed."""
+    if run.status == ImportRun.Status.COMMITTED:
+        raise ValidationError("This file has been imported, so its date and columns cannot change now. "
+                              "Upload it again to import it with other choices.")
     run.as_at, run.mapping = as_at, mapping or {}
     run.save(update_fields=["as_at", "mapping"])
     import_run_queue(run, commit=False)

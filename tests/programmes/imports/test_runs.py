@@ -16,6 +16,7 @@ from programmes.imports.service import (
     import_run_execute,
     import_run_progress,
     import_run_queue,
+    import_run_update,
 )
 from programmes.models import ImportMapping, ImportRun
 
@@ -166,3 +167,38 @@ def test_a_run_that_crashes_is_marked_failed_not_left_running(programme, priya, 
 
     assert run.status == "failed" and "stopped unexpectedly" in run.summary["errors"][0]["message"]
     assert Action.objects.count() == 0
+
+
+def test_an_imported_run_keeps_its_choices_and_is_not_checked_again(admin_client, programme, priya,
+                                                                     django_capture_on_commit_callbacks):
+    run = upload(programme, priya, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:programmes_importrun_changelist"),
+                          {"action": "commit_selected", "_selected_action": [run.pk]})
+    run.refresh_from_db()
+    assert run.status == "committed"
+
+    with pytest.raises(ValidationError, match="has been imported"):
+        import_run_update(run, as_at=None, mapping={"Ref.": "ignore"})
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = admin_client.post(reverse("admin:programmes_importrun_change", args=[run.pk]),
+                                     {"as_at": "", "mapping": "{}"})
+
+    assert response.status_code == 302 and queued == []
+    run.refresh_from_db()
+    assert run.status == "committed" and run.as_at == AS_AT
+
+
+def test_the_admin_preview_lists_changed_fields_and_links_to_the_whole_preview(
+        admin_client, programme, priya, django_capture_on_commit_callbacks):
+    run = upload(programme, priya, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:programmes_importrun_changelist"),
+                          {"action": "commit_selected", "_selected_action": [run.pk]})
+    Action.objects.filter(programme=programme, reference="ASC2401.A").update(title="An older title")
+    again = upload(programme, priya, django_capture_on_commit_callbacks)
+
+    html = admin_client.get(reverse("admin:programmes_importrun_change", args=[again.pk])).content.decode()
+
+    assert "ASC2401.A: title “An older title” → “Develop an Adult Social Care savings" in html
+    assert f'href="/imports/{again.pk}/"' in html
