@@ -19,7 +19,7 @@ from .imports.service import (
     import_run_queue,
     import_run_update,
 )
-from .imports.summary import KINDS
+from .imports.summary import KINDS, change_text
 from .models import ImportMapping, ImportRun
 
 
@@ -117,9 +117,9 @@ class ImportRunAdmin(admin.ModelAdmin):
             ((d["ref"], d["stated"], d["computed"]) for d in summary["reconciliation"]),
         )
         changed = format_html_join(
-            "", "<li>{}: {} “{}” → “{}”</li>",
-            ((c["ref"], name, old, new) for kind in summary.get("changes", {}).values() for c in kind
-             for name, (old, new) in c["fields"].items()),
+            "", "<li>{}: {} {} → {}</li>",
+            ((c["ref"], name, change_text(old), change_text(new)) for kind in summary.get("changes", {}).values()
+             for c in kind for name, (old, new) in c["fields"].items()),
         )
         return format_html(
             "<p>{}</p><table><tr><th></th><th>New</th><th>Changed</th><th>Unchanged</th><th>Errors</th></tr>"

@@ -69,7 +69,7 @@ def summary_text(summary: dict) -> str:
     for kind, changed in summary["changes"].items():
         if changed:
             lines.append(f"Changed {kind} ({len(changed)}):")
-            lines += [f"- {c['ref']}: " + "; ".join(f"{name} {_shown(old)} → {_shown(new)}"
+            lines += [f"- {c['ref']}: " + "; ".join(f"{name} {change_text(old)} → {change_text(new)}"
                                                       for name, (old, new) in c["fields"].items())
                       for c in changed]
     for title, issues in (("Errors", summary["errors"]), ("Warnings", summary["warnings"])):
@@ -109,7 +109,8 @@ def _where(issue: dict) -> str:
     return f"{', '.join(parts)}: " if parts else ""
 
 
-def _shown(value) -> str:
+def change_text(value) -> str:
+    """A changed field's old or new value for people: text in quotes, lists joined, blanks named."""
     if value is None or value == "" or value == []:
         return "(empty)"
     if isinstance(value, list):
