@@ -20,4 +20,5 @@ RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost python manage.py
 RUN useradd --system --home /app app && chown -R app /app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, bind address and logging: gunicorn.conf.py (WEB_CONCURRENCY sets the workers).
+CMD ["gunicorn", "config.wsgi:application"]

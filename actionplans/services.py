@@ -69,7 +69,7 @@ def action_save(action: Action, *, by=None, channel=Channel.BROWSER, m2m=None) -
         changes.pop("version", None)
         audit_record(instance=action, action="created" if creating else "updated", by=by, channel=channel,
                      changes={} if creating else changes)
-        programme_refresh(programme_id=action.programme_id)
+        programme_refresh(programme_id=action.programme_id, locked=True)
     return action
 
 
@@ -108,8 +108,10 @@ def action_record_progress(
         raise ValidationError({"effective_date": "The date of the update cannot be in the future."})
     commentary = sanitise_rich_text(commentary)
 
+    # The programme's lock comes first (see lock_programmes): a caller may pass a bare Action.
+    programme_id = action.programme_id or Action.objects.values_list("programme_id", flat=True).get(pk=action.pk)
     with transaction.atomic():
-        lock_programmes([action.programme_id])
+        lock_programmes([programme_id])
         current = Action.objects.select_for_update().get(pk=action.pk)
         if expected_version is not None and current.version != expected_version:
             # Each save bumps the version once, so the newest (difference) updates are what changed since.
@@ -144,7 +146,7 @@ def action_record_progress(
                      if k != "version" and getattr(current, k) != v},
         )
         if refresh:
-            programme_refresh(programme_id=current.programme_id)
+            programme_refresh(programme_id=current.programme_id, locked=current.programme_id == programme_id)
     action.refresh_from_db()
     return update
 

@@ -461,16 +461,31 @@ def _refresh_locked(programme_ids) -> RefreshReport:
 
 
 def _update_rows(model, rows, fields) -> None:
-    """One UPDATE: a plain one for a single row (the usual case after one save), else bulk_update's CASE."""
-    if len(rows) == 1:
-        [row] = rows
-        model.objects.filter(pk=row.pk).update(**{name: getattr(row, name) for name in fields})
-    elif rows:
-        model.objects.bulk_update(rows, fields, batch_size=2000)
+    """One parameterised UPDATE per row, sent together (psycopg pipelines executemany).
+
+    A save changes a handful of rows: the ORM's update() or bulk_update's CASE cost more to
+    build than the database takes to run them, inside the save's transaction.
+    """
+    if not rows:
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)} "
+           f"WHERE {quote(meta.pk.column)} = %s")
+    params = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns] + [row.pk]
+              for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
-def programme_refresh(*, programme_id: int) -> RefreshReport:
-    """Called by every service that changes a programme, inside its transaction."""
+def programme_refresh(*, programme_id: int, locked: bool = False) -> RefreshReport:
+    """Called by every service that changes a programme, inside its transaction.
+
+    `locked`: the caller already holds the programme's lock (`lock_programmes`) in this transaction.
+    """
+    if locked:
+        return _refresh_locked([programme_id])
     return refresh_programmes([programme_id])
 
 

@@ -1,6 +1,7 @@
 """A real server for the page benchmarks: gunicorn with production settings, loopback only."""
 
 import os
+import runpy
 import secrets
 import socket
 import subprocess
@@ -39,22 +40,36 @@ def production_environment(database_url: str) -> dict:
     return env
 
 
-def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+def production_workers() -> int:
+    """The workers gunicorn.conf.py gives this machine, read from the file itself."""
+    return int(runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"])
+
+
+# gunicorn's own time for each request, from its headers being read to the last byte sent (%(D)s, in
+# microseconds): the server time, without the wait for a free worker before it.
+ACCESS_LOG_FORMAT = "%(m)s %(U)s %(s)s %(D)s"
+
+
+def start_gunicorn(env: dict, port: int, workers: int | None = None, access_log: Path | None = None
+                   ) -> subprocess.Popen:
+    """gunicorn as production runs it (gunicorn.conf.py), on loopback. `workers` overrides the file."""
     gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
     command = [
         str(gunicorn) if gunicorn.exists() else "gunicorn",
         "config.wsgi:application",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "sync",
-        "--timeout",
-        "120",
         "--log-level",
         "warning",
+        "--access-logfile",
+        str(access_log) if access_log else "/dev/null",
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
     ]
+    if workers:
+        command += ["--workers", str(workers)]
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
