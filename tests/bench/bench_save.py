@@ -35,7 +35,13 @@ import urllib.request
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from tests.bench.server import free_port, production_environment, production_workers, start_gunicorn, venv_python
+from tests.bench.server import (
+    free_port,
+    production_environment,
+    production_workers,
+    start_gunicorn,
+    venv_python,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 10
