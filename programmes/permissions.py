@@ -60,15 +60,13 @@ def person_id_for(user) -> int | None:
     return user._person_id
 
 
-def owned_actions_q(person_id: int | None, prefix: str = "") -> Q:
-    """Actions a person owns (responsible or lead) or is delegated."""
-    if person_id is None:
+def owned_actions_q(person_id: int | None = None, *, user=None) -> Q:
+    """Actions a person owns (responsible or lead) or is delegated: the person by id, or by their
+    user account (a join instead of looking the person up first)."""
+    who, via = (user, "__user") if user is not None else (person_id, "")
+    if who is None:
         return Q(pk__in=[])
-    return (
-        Q(**{f"{prefix}responsible_id": person_id})
-        | Q(**{f"{prefix}leads": person_id})
-        | Q(**{f"{prefix}delegates": person_id})
-    )
+    return Q(**{f"responsible{via}": who}) | Q(**{f"leads{via}": who}) | Q(**{f"delegates{via}": who})
 
 
 def can_read_everything(user) -> bool:
@@ -80,14 +78,13 @@ def can_update_action(user, action) -> bool:
 
     if has_role(user, ADMIN):
         return True
-    person_id = person_id_for(user)
-    if person_id is None:
+    if not getattr(user, "is_authenticated", False):
         return False
-    if has_role(user, PROGRAMME_MANAGER) and action.programme.managers.filter(pk=person_id).exists():
+    if has_role(user, PROGRAMME_MANAGER) and action.programme.managers.filter(user=user).exists():
         return True
     if not has_role(user, OFFICER, PROGRAMME_MANAGER):
         return False
-    return Action.objects.filter(owned_actions_q(person_id), pk=action.pk).exists()
+    return Action.objects.filter(owned_actions_q(user=user), pk=action.pk).exists()
 
 
 def can_view_action(user, action) -> bool:

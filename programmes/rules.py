@@ -18,6 +18,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 
 
 class Status(StrEnum):
@@ -286,6 +287,7 @@ def display_percent(value: float | Decimal | int | None) -> int | None:
     return int(_decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+@lru_cache(maxsize=1024)  # every action's reason names the as-at date, most the same start date
 def uk_date(day: date) -> str:
     # Not strftime("%B"): that follows the server's locale.
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
@@ -301,6 +303,19 @@ def _decimal(value: float | Decimal | int) -> Decimal:
 
 def _number(value: float | Decimal | int) -> str:
     """Up to two decimal places, no trailing zeros: 75, 47.78, 0.5."""
+    # Formulas and reasons repeat the same few floats a thousand times a roll-up. Only
+    # floats are cached: 1.005 == Decimal(1.005), but the two format differently.
+    if type(value) is float:
+        return _float_number(value)
+    return _format_number(value)
+
+
+@lru_cache(maxsize=4096)
+def _float_number(value: float) -> str:
+    return _format_number(value)
+
+
+def _format_number(value: float | Decimal | int) -> str:
     # This runs for every child, so Decimal is kept for the one case where the
     # float format rounds differently from half up as written: a 5 in the third place.
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
@@ -350,14 +365,24 @@ def action_result(
     # out of the mean would flatter its parent.
     percent = 0.0 if entered is None else entered
     rag, expected, performance, reason = _schedule_rag(action, percent, as_at, settings, programme_start)
+    # In field order, not by keyword: through the class, keywords cost a dict a call, and
+    # this runs for every action of every roll-up.
     return ActionResult(
-        key=action.key, ref=action.ref, percent=percent, rag=rag,
-        declared_rag=action.declared_rag,
-        declared_greener=is_greener(action.declared_rag, rag),
-        excluded=False, exclusion_reason=None,
-        stale=_is_stale(action, as_at, settings, period_start),
-        expected=expected, performance=performance, reason=reason,
-        title=action.title, status=action.status, weight=action.weight,
+        action.key,
+        action.ref,
+        percent,
+        rag,
+        action.declared_rag,
+        is_greener(action.declared_rag, rag),  # declared_greener
+        False,  # excluded
+        None,  # exclusion_reason
+        _is_stale(action, as_at, settings, period_start),
+        expected,
+        performance,
+        reason,
+        action.title,
+        action.status,
+        action.weight,
     )
 
 
@@ -558,10 +583,18 @@ def _contribution(
     counted = included and result.rag != Rag.GREY
     if included and not counted:
         left_out = "grey, so not counted in the RAG"
+    # In field order, as ActionResult above: one for every child of every roll-up.
     return ChildContribution(
-        key=child.key, ref=child.ref, title=child.title, kind=kind, percent=result.percent,
-        rag=result.rag, weight=child.weight, included_in_percent=included,
-        included_in_rag=counted, reason_excluded=left_out,
+        child.key,
+        child.ref,
+        child.title,
+        kind,
+        result.percent,
+        result.rag,
+        child.weight,
+        included,  # included_in_percent
+        counted,  # included_in_rag
+        left_out,  # reason_excluded
     )
 
 
@@ -609,6 +642,15 @@ def weighted_mean(terms: list[_Term]) -> tuple[float | None, str]:
 
 
 def _fraction(value: float) -> Fraction:
+    # Parsing is most of the cost, and the same weights and percents come back every roll-up.
+    # Only floats are cached, as in _number: Decimal("2.5") == 2.5, but its repr does not parse.
+    if type(value) is float:
+        return _float_fraction(value)
+    return Fraction(repr(value))
+
+
+@lru_cache(maxsize=4096)
+def _float_fraction(value: float) -> Fraction:
     return Fraction(repr(value))
 
 

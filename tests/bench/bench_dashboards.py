@@ -23,7 +23,13 @@ import urllib.parse
 from pathlib import Path
 
 from tests.bench import percentile
-from tests.bench.server import free_port, production_environment, start_gunicorn, venv_python
+from tests.bench.server import (
+    free_port,
+    production_environment,
+    production_workers,
+    start_gunicorn,
+    venv_python,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 10
@@ -210,9 +216,7 @@ def _time_sql(database_url: str, sql: str, params_for) -> dict:
 
 def run(context=None) -> dict:
     database_url = _get(context, "database_url") or os.environ["DATABASE_URL"]
-    workers = int(
-        _get(context, "workers") or os.environ.get("BENCH_WORKERS") or (os.cpu_count() or 1) * 2 + 1
-    )
+    workers = int(_get(context, "workers") or os.environ.get("BENCH_WORKERS") or production_workers())
     env = production_environment(database_url)
     setup = _setup(env)
     programmes = [pk for pk, _ in setup["programmes"]]
