@@ -1,0 +1,20 @@
+"""gunicorn.conf.py is what the Dockerfile, docker-compose and the bench serve with."""
+
+import os
+import runpy
+from pathlib import Path
+
+CONF = Path(__file__).resolve().parents[1] / "gunicorn.conf.py"
+
+
+def test_one_sync_worker_per_core_the_process_may_use(monkeypatch):
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("GUNICORN_BIND", raising=False)
+    conf = runpy.run_path(str(CONF))
+    assert conf["workers"] == len(os.sched_getaffinity(0))
+    assert conf["worker_class"] == "sync" and conf["bind"] == "0.0.0.0:8000"
+
+
+def test_web_concurrency_sets_the_workers(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "7")
+    assert runpy.run_path(str(CONF))["workers"] == 7
