@@ -18,7 +18,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 
 class Status(StrEnum):
@@ -301,21 +301,25 @@ def _decimal(value: float | Decimal | int) -> Decimal:
     return Decimal(repr(float(value)))
 
 
+def _floats_cached(function):
+    """Remember `function`'s answer for floats only, in a bounded cache.
+
+    Formulas and reasons repeat the same few floats a thousand times a roll-up. Other numbers
+    are not cached: 1.005 == Decimal(1.005) and Decimal("2.5") == 2.5 as keys, but they format
+    and parse differently.
+    """
+    cached = lru_cache(maxsize=4096)(function)
+
+    @wraps(function)
+    def call(value):
+        return cached(value) if type(value) is float else function(value)
+
+    return call
+
+
+@_floats_cached
 def _number(value: float | Decimal | int) -> str:
     """Up to two decimal places, no trailing zeros: 75, 47.78, 0.5."""
-    # Formulas and reasons repeat the same few floats a thousand times a roll-up. Only
-    # floats are cached: 1.005 == Decimal(1.005), but the two format differently.
-    if type(value) is float:
-        return _float_number(value)
-    return _format_number(value)
-
-
-@lru_cache(maxsize=4096)
-def _float_number(value: float) -> str:
-    return _format_number(value)
-
-
-def _format_number(value: float | Decimal | int) -> str:
     # This runs for every child, so Decimal is kept for the one case where the
     # float format rounds differently from half up as written: a 5 in the third place.
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
@@ -641,16 +645,8 @@ def weighted_mean(terms: list[_Term]) -> tuple[float | None, str]:
     return mean, f"({shown}) ÷ {_number(total)} = {_number(mean)}"
 
 
+@_floats_cached  # parsing is most of the cost, and the same weights and percents come back
 def _fraction(value: float) -> Fraction:
-    # Parsing is most of the cost, and the same weights and percents come back every roll-up.
-    # Only floats are cached, as in _number: Decimal("2.5") == 2.5, but its repr does not parse.
-    if type(value) is float:
-        return _float_fraction(value)
-    return Fraction(repr(value))
-
-
-@lru_cache(maxsize=4096)
-def _float_fraction(value: float) -> Fraction:
     return Fraction(repr(value))
 
 

@@ -133,8 +133,7 @@ def test_one_drifted_objective_is_written_with_one_update():
         report = programme_refresh(programme_id=programme.pk)
 
     # executemany is logged as "1 times: UPDATE ...": one row, one statement.
-    updates = [q["sql"] for q in queries.captured_queries
-               if q["sql"].startswith("UPDATE") or q["sql"].startswith("1 times: UPDATE")]
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("UPDATE", "1 times: UPDATE"))]
     assert report.objectives_changed == 1 and len(updates) == 1
     assert updates[0].startswith("1 times: UPDATE") and "CASE" not in updates[0]
     assert stored_matches_fresh([programme.pk]) == []
