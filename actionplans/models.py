@@ -178,7 +178,7 @@ class Measure(models.Model):
 class MeasureTarget(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
     period = models.ForeignKey(
-        "governance.ReportingPeriod", on_delete=models.PROTECT, related_name="+"
+        "programmes.ReportingPeriod", on_delete=models.PROTECT, related_name="+"
     )
     value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     band_low = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
@@ -210,7 +210,7 @@ class MeasureTarget(models.Model):
 class MeasureValue(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
     period = models.ForeignKey(
-        "governance.ReportingPeriod", on_delete=models.PROTECT, related_name="+"
+        "programmes.ReportingPeriod", on_delete=models.PROTECT, related_name="+"
     )
     value = models.DecimalField(max_digits=14, decimal_places=4)
     note = models.TextField(blank=True)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from governance.models import ReportingPeriod
+from programmes.models import ReportingPeriod
 from programmes import rules
 from programmes.html import sanitise_rich_text
 from programmes.models import Objective, Person, Programme

@@ -27,7 +27,8 @@ from django.db.models import BigIntegerField, CharField, DecimalField, Q, Value
 from django.utils import timezone
 
 from actionplans.models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
-from governance.models import Board, ReportingPeriod, Risk
+from programmes.models import ReportingPeriod
+from governance.models import Board, Risk
 from programmes import rules
 from programmes.choices import MeasureUnit, ObjectiveKind, Polarity, Status
 from programmes.models import AuditEntry, Objective, Programme

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from programmes import rules
 from programmes.admin import ServiceAdminMixin, uk_date
+from programmes.models import ReportingPeriod
 
 from .models import (
     Assurance,
@@ -9,7 +10,6 @@ from .models import (
     Board,
     BoardMembership,
     Meeting,
-    ReportingPeriod,
     Risk,
 )
 

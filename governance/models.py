@@ -81,41 +81,6 @@ class Meeting(models.Model):
         return f"{self.board.short_name} {self.date:%d %B %Y}"
 
 
-class ReportingPeriod(models.Model):
-    """UK financial year (April to March), its quarters and months."""
-
-    class Kind(models.TextChoices):
-        YEAR = "year", "Financial year"
-        QUARTER = "quarter", "Quarter"
-        MONTH = "month", "Month"
-
-    name = models.CharField(max_length=60, unique=True, help_text='For example "2024/25 Q1".')
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    financial_year = models.CharField(max_length=7, help_text='For example "2024/25".')
-    quarter = models.PositiveSmallIntegerField(null=True, blank=True)
-    start = models.DateField()
-    end = models.DateField()
-    is_closed = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["start", "-end"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__gte=F("start")),
-                name="period_end_not_before_start",
-                violation_error_message="The end date must be on or after the start date.",
-            ),
-            models.CheckConstraint(
-                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
-                name="period_quarter_1_4",
-                violation_error_message="The quarter must be 1, 2, 3 or 4.",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
 def _likelihood_impact_checks():
     checks = []
     for stage in ("inherent", "current", "target"):

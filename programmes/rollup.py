@@ -89,7 +89,7 @@ ACTION_FIELDS = (
 
 def current_period_start(as_at: date) -> date | None:
     """Start of the reporting period containing the date: a quarter if there is one, else any."""
-    from governance.models import ReportingPeriod
+    from programmes.models import ReportingPeriod
 
     periods = ReportingPeriod.objects.filter(start__lte=as_at, end__gte=as_at).values_list("kind", "start")
     by_kind = dict(periods)

@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionplans.models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
-from governance.models import Board, BoardMembership, ReportingPeriod, Risk
+from programmes.models import ReportingPeriod
+from governance.models import Board, BoardMembership, Risk
 
 from .choices import (
     Frequency,

@@ -7,15 +7,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from actionplans.models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
-from governance.models import (
-    Assurance,
-    AssuranceSource,
-    Board,
-    BoardMembership,
-    Meeting,
-    ReportingPeriod,
-    Risk,
-)
+from programmes.models import ReportingPeriod
+from governance.models import Assurance, AssuranceSource, Board, BoardMembership, Meeting, Risk
 from programmes.choices import ObjectiveKind, OrgUnitKind, Status
 from programmes.models import (
     AuditEntry,

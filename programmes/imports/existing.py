@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from actionplans.models import Action, Measure, MeasureTarget, ProgressUpdate
-from governance.models import ReportingPeriod, Risk
+from programmes.models import ReportingPeriod
+from governance.models import Risk
 from programmes.models import Objective, Person
 
 from .values import ref_key

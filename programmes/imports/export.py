@@ -12,7 +12,8 @@ import csv
 import io
 
 from actionplans.models import Action, Measure, MeasureTarget
-from governance.models import ReportingPeriod, Risk
+from programmes.models import ReportingPeriod
+from governance.models import Risk
 from programmes import rules
 from programmes.choices import ObjectiveKind, Rag, Status
 from programmes.models import Objective, Programme

@@ -11,7 +11,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from actionplans.models import Action, Measure, MeasureTarget, ProgressUpdate
-from governance.models import ReportingPeriod, Risk
+from programmes.models import ReportingPeriod
+from governance.models import Risk
 from programmes.audit import Channel, audit_bulk_created, plain
 from programmes.models import AuditEntry, Objective, Person, Programme
 

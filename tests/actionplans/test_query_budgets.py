@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from actionplans.models import Action, MeasureValue, ProgressUpdate
 from actionplans.services import action_record_progress
-from governance.models import ReportingPeriod
+from programmes.models import ReportingPeriod
 from programmes.models import Person
 from programmes.roles import OFFICER
 from programmes.rollup import programme_refresh

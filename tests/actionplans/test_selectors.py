@@ -8,7 +8,7 @@ import pytest
 from actionplans import selectors
 from actionplans.models import Action
 from actionplans.services import ActionConflict, action_record_progress, measure_record_value
-from governance.models import ReportingPeriod
+from programmes.models import ReportingPeriod
 from programmes.models import Person
 from programmes.rollup import compute_tree
 from tests.factories import (

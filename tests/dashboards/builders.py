@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from actionplans.models import Measure, MeasureTarget
 from actionplans.services import action_create, action_record_progress, measure_record_value
-from governance.models import Board, ReportingPeriod, Risk
+from programmes.models import ReportingPeriod
+from governance.models import Board, Risk
 from programmes.choices import ObjectiveKind
 from programmes.models import OrgUnit
 from programmes.services import objective_create, person_create, programme_create, record_save

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from governance.models import Board, Meeting, ReportingPeriod, Risk
+from programmes.models import ReportingPeriod
+from governance.models import Board, Meeting, Risk
 from programmes.models import AuditEntry
 from programmes.services import record_delete, record_save
 from tests.factories import (

@@ -33,7 +33,7 @@ FACTORIES = {
     "governance.board": f.BoardFactory,
     "governance.boardmembership": f.BoardMembershipFactory,
     "governance.meeting": f.MeetingFactory,
-    "governance.reportingperiod": f.ReportingPeriodFactory,
+    "programmes.reportingperiod": f.ReportingPeriodFactory,
     "governance.risk": f.RiskFactory,
     "governance.assurancesource": f.AssuranceSourceFactory,
     "governance.assurance": f.AssuranceFactory,

@@ -11,15 +11,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from actionplans.models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
-from governance.models import (
-    Assurance,
-    AssuranceSource,
-    Board,
-    BoardMembership,
-    Meeting,
-    ReportingPeriod,
-    Risk,
-)
+from programmes.models import ReportingPeriod
+from governance.models import Assurance, AssuranceSource, Board, BoardMembership, Meeting, Risk
 from programmes import roles
 from programmes.demo import (
     DEMO_PASSWORD,

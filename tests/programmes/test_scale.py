@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
 from actionplans.models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
-from governance.models import ReportingPeriod, Risk
+from programmes.models import ReportingPeriod
+from governance.models import Risk
 from programmes.models import Objective, Person, Programme
 from programmes.rollup import stored_matches_fresh
 from programmes.scale import ScaleRefused, ScaleSpec, build_scale, period_rows

@@ -10,7 +10,8 @@ import pytest
 
 from actionplans.models import Measure
 from actionplans.services import action_record_progress
-from governance.models import ReportingPeriod, Risk
+from programmes.models import ReportingPeriod
+from governance.models import Risk
 from programmes.imports.export import export_csv, export_xlsx
 from programmes.imports.service import import_commit, import_preview
 from programmes.models import Objective

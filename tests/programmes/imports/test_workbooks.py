@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from actionplans.models import Action, Measure, MeasureTarget
-from governance.models import ReportingPeriod, Risk
+from programmes.models import ReportingPeriod
+from governance.models import Risk
 from programmes.imports.service import import_commit, import_preview
 from programmes.models import ImportMapping, Objective, Person
 from tests.factories import PersonFactory, ReportingPeriodFactory
