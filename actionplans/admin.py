@@ -1,14 +1,29 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
-from programmes.admin import ServiceAdminForm, ServiceAdminMixin, ViewOnlyAdminMixin, uk_date
+from actionplans.rollup import programme_refresh
+from programmes.admin import (
+    ROLLUP_FIELDS,
+    ServiceAdminForm,
+    ServiceAdminMixin,
+    ViewOnlyAdminMixin,
+    shown_percent,
+    uk_date,
+)
 from programmes.audit import Channel
 from programmes.html import sanitise_rich_text
-from programmes.rollup import programme_refresh
-from programmes.services import record_delete, record_save
+from programmes.models import Objective, Programme
+from programmes.services import record_save
 
 from .models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
-from .services import action_save, measure_record_value
+from .services import (
+    action_delete,
+    action_save,
+    measure_record_value,
+    objective_delete,
+    objective_save,
+    programme_save,
+)
 
 PROGRESS_FIELDS = ("status", "percent", "declared_rag", "declared_rag_reason")
 
@@ -122,17 +137,12 @@ class ActionAdmin(ServiceAdminMixin, admin.ModelAdmin):
         )
 
     def service_save(self, request, obj, m2m):
-        previous = Action.objects.filter(pk=obj.pk).values_list("programme_id", flat=True).first()
-        # The programme follows the objective.
+        # The programme follows the objective; the service refreshes both programmes on a move.
         obj.programme_id = obj.objective.programme_id
         action_save(obj, by=request.user, channel=Channel.ADMIN, m2m=m2m)
-        if previous and previous != obj.programme_id:
-            programme_refresh(programme_id=previous)
 
     def service_delete(self, request, obj):
-        programme_id = obj.programme_id
-        record_delete(obj, by=request.user, channel=Channel.ADMIN)
-        programme_refresh(programme_id=programme_id)
+        action_delete(action=obj, by=request.user, channel=Channel.ADMIN)
 
 
 @admin.register(ProgressUpdate)
@@ -221,3 +231,159 @@ class MeasureValueAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     def service_save(self, request, obj, m2m):
         measure_value_save(obj, by=request.user)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "short_name",
+        "status",
+        "owner",
+        "start",
+        "end",
+        "percent",
+        "rollup_rag",
+    )
+    list_filter = ("status", "rollup_rag", "percent_method", "rag_policy")
+    search_fields = ("name", "short_name", "owner__name")
+    list_select_related = ("owner",)
+    autocomplete_fields = ("owner", "managers")
+    readonly_fields = (*ROLLUP_FIELDS, "created_at")
+    actions = ("recalculate",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "short_name",
+                    "description",
+                    "status",
+                    "start_date",
+                    "end_date",
+                    "owner",
+                    "managers",
+                )
+            },
+        ),
+        (
+            "Roll-up settings",
+            {
+                "fields": (
+                    "percent_method",
+                    "rag_policy",
+                    "rag_green_threshold",
+                    "rag_red_threshold",
+                    "excluded_statuses",
+                    "stale_after_days",
+                    "manual_difference_points",
+                    "risk_amber_from",
+                    "risk_red_from",
+                ),
+            },
+        ),
+        ("Stored figures", {"fields": (*ROLLUP_FIELDS, "created_at"), "classes": ("collapse",)}),
+    )
+
+    @admin.display(description="Start", ordering="start_date")
+    def start(self, obj):
+        return uk_date(obj.start_date)
+
+    @admin.display(description="End", ordering="end_date")
+    def end(self, obj):
+        return uk_date(obj.end_date)
+
+    @admin.display(description="Percent complete", ordering="rollup_percent")
+    def percent(self, obj):
+        return shown_percent(obj.rollup_percent)
+
+    def service_save(self, request, obj, m2m):
+        # The settings may change every figure: the service refreshes them in its transaction.
+        programme_save(obj, by=request.user, channel=Channel.ADMIN, m2m=m2m)
+
+    @admin.action(description="Recalculate the stored figures of the selected programmes")
+    def recalculate(self, request, queryset):
+        for programme_id in queryset.values_list("pk", flat=True):
+            programme_refresh(programme_id=programme_id)
+        self.message_user(request, "The figures have been recalculated.", messages.SUCCESS)
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "title",
+        "programme",
+        "parent",
+        "kind",
+        "owner",
+        "percent",
+        "rollup_rag",
+    )
+    list_filter = ("programme", "kind", "rollup_rag")
+    search_fields = ("reference", "title", "owner__name", "leads_note")
+    list_select_related = ("programme", "parent", "owner")
+    autocomplete_fields = ("programme", "parent", "owner", "leads", "org_units", "contributes_to")
+    readonly_fields = ROLLUP_FIELDS + ("rollup_calculated_percent",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "programme",
+                    "parent",
+                    "reference",
+                    "title",
+                    "kind",
+                    "description",
+                    "purpose",
+                    "order",
+                    "weight",
+                )
+            },
+        ),
+        ("Who", {"fields": ("owner", "leads", "leads_note", "org_units")}),
+        (
+            "Plan",
+            {
+                "fields": (
+                    "timeframe",
+                    "due_date",
+                    "subgroup",
+                    "dependencies",
+                    "contributes_to",
+                    "manual_percent",
+                )
+            },
+        ),
+        (
+            "Stored figures",
+            {
+                "fields": (
+                    "rollup_percent",
+                    "rollup_calculated_percent",
+                    "rollup_rag",
+                    "rollup_counts",
+                    "rollup_at",
+                ),
+                "classes": ("collapse",),
+            },
+        ),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving an objective to another programme would strand its actions and children there.
+        if obj is not None:
+            return ("programme", *self.readonly_fields)
+        return self.readonly_fields
+
+    @admin.display(description="Percent complete", ordering="rollup_percent")
+    def percent(self, obj):
+        return shown_percent(obj.rollup_percent)
+
+    def service_save(self, request, obj, m2m):
+        objective_save(obj, by=request.user, channel=Channel.ADMIN, m2m=m2m)
+
+    def service_delete(self, request, obj):
+        objective_delete(objective=obj, by=request.user, channel=Channel.ADMIN)

@@ -17,17 +17,10 @@ from programmes.models import ReportingPeriod
 from programmes import rules
 from programmes.html import sanitise_rich_text
 from programmes.models import Objective, Person, Programme
-from programmes.permissions import owned_actions_q, person_id_for
-from programmes.rollup import (
-    ACTION,
-    ACTION_FIELDS,
-    OBJECTIVE,
-    PROGRAMME,
-    action_facts,  # the same facts the tree is built from, so a row and the tree agree
-    compute_tree,
-    current_period_start,
-    settings_for,
-)
+from actionplans.permissions import owned_actions_q
+from programmes.permissions import person_id_for
+from programmes.periods import current_period_start
+from actionplans.rollup import ACTION, ACTION_FIELDS, OBJECTIVE, PROGRAMME, action_facts, compute_tree, settings_for
 
 from .models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
 

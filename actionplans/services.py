@@ -1,4 +1,6 @@
-"""Writes for actions, progress updates and measures. Browser, import, admin and tasks all call these."""
+"""Writes that change a programme's figures: its settings, objectives, actions, progress updates
+and measures. Each refreshes the stored figures in its own transaction. Browser, import, admin
+and tasks all call these."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,12 +10,69 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from actionplans.rollup import lock_programmes, programme_refresh
 from programmes.audit import Channel, audit_record, diff, field_values, plain
 from programmes.choices import Rag, Status
 from programmes.html import sanitise_rich_text
-from programmes.rollup import lock_programmes, programme_refresh
+from programmes.models import Objective, Programme, objective_ancestor_ids
+from programmes.services import save_with_audit
 
 from .models import Action, Measure, MeasureValue, ProgressUpdate
+
+# --- The tree: programme settings and objectives ---------------------------------------------
+
+
+def programme_save(programme: Programme, *, by=None, channel=Channel.BROWSER, m2m=None) -> Programme:
+    """Create or update a programme; its settings may change every figure, refreshed in the same transaction."""
+    with transaction.atomic():
+        save_with_audit(programme, by=by, channel=channel, m2m=m2m)
+        programme_refresh(programme_id=programme.pk)
+    return programme
+
+
+def programme_update(*, programme, by=None, channel=Channel.BROWSER, **fields) -> Programme:
+    for name, value in fields.items():
+        setattr(programme, name, value)
+    return programme_save(programme, by=by, channel=channel)
+
+
+def objective_save(objective: Objective, *, by=None, channel=Channel.BROWSER, m2m=None) -> Objective:
+    """Create or update an objective; refreshes its programme's figures (weights, tree shape)."""
+    if objective.parent_id and objective.pk and objective.pk in objective_ancestor_ids(objective.parent_id):
+        raise ValidationError({"parent": "An objective cannot sit under itself or its own children."})
+    with transaction.atomic():
+        save_with_audit(objective, by=by, channel=channel, m2m=m2m)
+        programme_refresh(programme_id=objective.programme_id)
+    return objective
+
+
+def objective_create(*, programme, reference, title, parent=None, by=None, channel=Channel.BROWSER,
+                     m2m=None, **fields) -> Objective:
+    objective = Objective(programme=programme, parent=parent, reference=reference, title=title, **fields)
+    return objective_save(objective, by=by, channel=channel, m2m=m2m)
+
+
+def objective_move(*, objective: Objective, parent: Objective | None, order: int | None = None, by=None,
+                   channel=Channel.BROWSER) -> Objective:
+    """Put an objective under another parent of its programme (None: the top of the tree)."""
+    if parent is not None and parent.programme_id != objective.programme_id:
+        raise ValidationError({"parent": "Choose a parent in the same programme."})
+    objective.parent = parent
+    if order is not None:
+        objective.order = order
+    return objective_save(objective, by=by, channel=channel)
+
+
+def objective_delete(*, objective: Objective, by=None, channel=Channel.BROWSER) -> None:
+    """Delete an objective, and with it its actions and child objectives; refreshes the figures."""
+    with transaction.atomic():
+        lock_programmes([objective.programme_id])
+        audit_record(instance=objective, action="deleted", by=by, channel=channel)
+        objective.delete()
+        programme_refresh(programme_id=objective.programme_id, locked=True)
+
+
+# --- Actions and progress -------------------------------------------------------------------
 
 
 class ActionConflict(Exception):
@@ -51,14 +110,22 @@ def _check_declared_rag(declared_rag: str, reason: str) -> None:
 
 
 def action_save(action: Action, *, by=None, channel=Channel.BROWSER, m2m=None) -> Action:
-    """Create or update an action's details (not its progress: see action_record_progress)."""
+    """Create or update an action's details (not its progress: see action_record_progress).
+
+    An action moved to another programme's objective refreshes both programmes.
+    """
     if action.objective_id and not action.programme_id:
         action.programme_id = action.objective.programme_id
     creating = action.pk is None
     with transaction.atomic():
         lock_programmes([action.programme_id])
-        before = {} if creating else field_values(Action.objects.get(pk=action.pk))
+        programme_ids = [action.programme_id]
+        before = {}
         if not creating:
+            before = field_values(Action.objects.get(pk=action.pk))
+            if before["programme_id"] != action.programme_id:
+                lock_programmes([before["programme_id"]])
+                programme_ids.append(before["programme_id"])
             action.version = F("version") + 1
         action.full_clean(exclude=["version"], validate_constraints=True)
         action.save()
@@ -69,7 +136,8 @@ def action_save(action: Action, *, by=None, channel=Channel.BROWSER, m2m=None) -
         changes.pop("version", None)
         audit_record(instance=action, action="created" if creating else "updated", by=by, channel=channel,
                      changes={} if creating else changes)
-        programme_refresh(programme_id=action.programme_id, locked=True)
+        for programme_id in programme_ids:
+            programme_refresh(programme_id=programme_id, locked=True)
     return action
 
 
@@ -77,6 +145,22 @@ def action_create(*, objective, reference, title, by=None, channel=Channel.BROWS
     action = Action(objective=objective, programme_id=objective.programme_id, reference=reference, title=title,
                     **fields)
     return action_save(action, by=by, channel=channel, m2m=m2m)
+
+
+def action_move(*, action: Action, objective: Objective, by=None, channel=Channel.BROWSER) -> Action:
+    """Put an action under another objective, of this programme or another."""
+    action.objective = objective
+    action.programme_id = objective.programme_id
+    return action_save(action, by=by, channel=channel)
+
+
+def action_delete(*, action: Action, by=None, channel=Channel.BROWSER) -> None:
+    """Delete an action with its history; refreshes its programme's figures in the same transaction."""
+    with transaction.atomic():
+        lock_programmes([action.programme_id])
+        audit_record(instance=action, action="deleted", by=by, channel=channel)
+        action.delete()
+        programme_refresh(programme_id=action.programme_id, locked=True)
 
 
 def action_record_progress(

@@ -18,15 +18,8 @@ from django_htmx.http import reswap, retarget
 
 from programmes.audit import Channel
 from programmes.forms import add_service_errors
-from programmes.permissions import (
-    can_enter_measure,
-    can_read_everything,
-    can_update_action,
-    deny,
-    require_action_update,
-    require_action_view,
-    require_measure_entry,
-)
+from actionplans.permissions import can_enter_measure, can_update_action, require_action_update, require_action_view, require_measure_entry
+from programmes.permissions import can_read_everything, deny
 
 from . import selectors
 from .forms import MeasureValueForm, MyActionsFilterForm, ProgressForm

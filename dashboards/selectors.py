@@ -1,6 +1,6 @@
 """Reads for the leadership dashboards.
 
-Every percent and colour comes from the rules engine through programmes.rollup, computed
+Every percent and colour comes from the rules engine through actionplans.rollup, computed
 for the as-at date; this module only arranges the engine's results into rows and counts.
 Queries are fixed in number whatever the size of a programme.
 
@@ -32,16 +32,7 @@ from governance.models import Board, Risk
 from programmes import rules
 from programmes.choices import MeasureUnit, ObjectiveKind, Polarity, Status
 from programmes.models import AuditEntry, Objective, Programme
-from programmes.rollup import (
-    ACTION,
-    OBJECTIVE,
-    PROGRAMME,
-    PROGRAMME_FIELDS,
-    ProgrammeTree,
-    compute_trees,
-    derived_status,
-    settings_for,
-)
+from actionplans.rollup import ACTION, OBJECTIVE, PROGRAMME, PROGRAMME_FIELDS, ProgrammeTree, compute_trees, derived_status, settings_for
 
 from . import charts
 from .filters import ActionCriteria, FilterChoices, action_matches

@@ -1,8 +1,9 @@
 from django.contrib import admin
 
+from actionplans.admin import ObjectiveAdmin
 from programmes import rules
 from programmes.admin import ServiceAdminMixin, uk_date
-from programmes.models import ReportingPeriod
+from programmes.models import Objective, ReportingPeriod
 
 from .models import (
     Assurance,
@@ -152,3 +153,22 @@ class AssuranceAdmin(ServiceAdminMixin, admin.ModelAdmin):
     search_fields = ("objective__reference", "objective__title", "source__name", "note")
     list_select_related = ("objective", "source")
     autocomplete_fields = ("objective", "source")
+
+
+class AssuranceInline(admin.TabularInline):
+    model = Assurance
+    extra = 0
+    autocomplete_fields = ("source",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
+class ObjectiveWithAssuranceAdmin(ObjectiveAdmin):
+    """The objective's admin (actionplans) with its sources of assurance, which governance owns."""
+
+    inlines = (*ObjectiveAdmin.inlines, AssuranceInline)
+
+
+admin.site.unregister(Objective)
+admin.site.register(Objective, ObjectiveWithAssuranceAdmin)

@@ -1,17 +1,14 @@
 """The programme office's admin. Every write goes through the services, audited as "admin"."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 
-from governance.models import Assurance
-
 from . import rules
 from .audit import Channel
-from .models import AuditEntry, Objective, OrgUnit, Person, Programme
-from .rollup import programme_refresh
-from .services import objective_save, record_delete, record_save
+from .models import AuditEntry, OrgUnit, Person
+from .services import record_delete, record_save
 
 ROLLUP_FIELDS = ("rollup_percent", "rollup_rag", "rollup_counts", "rollup_at")
 
@@ -129,174 +126,6 @@ class OrgUnitAdmin(ServiceAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("parent",)
 
 
-@admin.register(Programme)
-class ProgrammeAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    list_display = (
-        "name",
-        "short_name",
-        "status",
-        "owner",
-        "start",
-        "end",
-        "percent",
-        "rollup_rag",
-    )
-    list_filter = ("status", "rollup_rag", "percent_method", "rag_policy")
-    search_fields = ("name", "short_name", "owner__name")
-    list_select_related = ("owner",)
-    autocomplete_fields = ("owner", "managers")
-    readonly_fields = (*ROLLUP_FIELDS, "created_at")
-    actions = ("recalculate",)
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "name",
-                    "short_name",
-                    "description",
-                    "status",
-                    "start_date",
-                    "end_date",
-                    "owner",
-                    "managers",
-                )
-            },
-        ),
-        (
-            "Roll-up settings",
-            {
-                "fields": (
-                    "percent_method",
-                    "rag_policy",
-                    "rag_green_threshold",
-                    "rag_red_threshold",
-                    "excluded_statuses",
-                    "stale_after_days",
-                    "manual_difference_points",
-                    "risk_amber_from",
-                    "risk_red_from",
-                ),
-            },
-        ),
-        ("Stored figures", {"fields": (*ROLLUP_FIELDS, "created_at"), "classes": ("collapse",)}),
-    )
-
-    @admin.display(description="Start", ordering="start_date")
-    def start(self, obj):
-        return uk_date(obj.start_date)
-
-    @admin.display(description="End", ordering="end_date")
-    def end(self, obj):
-        return uk_date(obj.end_date)
-
-    @admin.display(description="Percent complete", ordering="rollup_percent")
-    def percent(self, obj):
-        return shown_percent(obj.rollup_percent)
-
-    def after_save_related(self, request, obj):
-        # The settings may change every figure; the service already audited the save.
-        programme_refresh(programme_id=obj.pk)
-
-    @admin.action(description="Recalculate the stored figures of the selected programmes")
-    def recalculate(self, request, queryset):
-        for programme_id in queryset.values_list("pk", flat=True):
-            programme_refresh(programme_id=programme_id)
-        self.message_user(request, "The figures have been recalculated.", messages.SUCCESS)
-
-
-class AssuranceInline(admin.TabularInline):
-    model = Assurance
-    extra = 0
-    autocomplete_fields = ("source",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source")
-
-
-@admin.register(Objective)
-class ObjectiveAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    list_display = (
-        "reference",
-        "title",
-        "programme",
-        "parent",
-        "kind",
-        "owner",
-        "percent",
-        "rollup_rag",
-    )
-    list_filter = ("programme", "kind", "rollup_rag")
-    search_fields = ("reference", "title", "owner__name", "leads_note")
-    list_select_related = ("programme", "parent", "owner")
-    autocomplete_fields = ("programme", "parent", "owner", "leads", "org_units", "contributes_to")
-    readonly_fields = ROLLUP_FIELDS + ("rollup_calculated_percent",)
-    inlines = (AssuranceInline,)
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "programme",
-                    "parent",
-                    "reference",
-                    "title",
-                    "kind",
-                    "description",
-                    "purpose",
-                    "order",
-                    "weight",
-                )
-            },
-        ),
-        ("Who", {"fields": ("owner", "leads", "leads_note", "org_units")}),
-        (
-            "Plan",
-            {
-                "fields": (
-                    "timeframe",
-                    "due_date",
-                    "subgroup",
-                    "dependencies",
-                    "contributes_to",
-                    "manual_percent",
-                )
-            },
-        ),
-        (
-            "Stored figures",
-            {
-                "fields": (
-                    "rollup_percent",
-                    "rollup_calculated_percent",
-                    "rollup_rag",
-                    "rollup_counts",
-                    "rollup_at",
-                ),
-                "classes": ("collapse",),
-            },
-        ),
-    )
-
-    def get_readonly_fields(self, request, obj=None):
-        # Moving an objective to another programme would strand its actions and children there.
-        if obj is not None:
-            return ("programme", *self.readonly_fields)
-        return self.readonly_fields
-
-    @admin.display(description="Percent complete", ordering="rollup_percent")
-    def percent(self, obj):
-        return shown_percent(obj.rollup_percent)
-
-    def service_save(self, request, obj, m2m):
-        objective_save(obj, by=request.user, channel=Channel.ADMIN, m2m=m2m)
-
-    def service_delete(self, request, obj):
-        programme_id = obj.programme_id
-        record_delete(obj, by=request.user, channel=Channel.ADMIN)
-        programme_refresh(programme_id=programme_id)
-
-
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "channel", "action", "model", "object_repr", "user")
@@ -311,5 +140,3 @@ class AuditEntryAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("user",)
     date_hierarchy = "at"
 
-
-from . import admin_import  # noqa: E402,F401  (registers ImportMapping and ImportRun)

@@ -28,8 +28,8 @@ from django.utils import timezone
 
 from actionplans.models import Action, Measure, MeasureTarget, MeasureValue
 from actionplans.services import action_create, action_record_progress, measure_record_value
-from programmes.models import ReportingPeriod
 from governance.models import Assurance, AssuranceSource, Board, BoardMembership, Meeting, Risk
+from programmes.models import ReportingPeriod
 
 from .audit import Channel, audit_record
 from .choices import ObjectiveKind, Status

@@ -1,4 +1,7 @@
-"""Who may see and change what. Every view and htmx fragment calls these itself.
+"""Who may see what: the refusal every view uses, and the roles that read everything.
+
+Who may change an action or a measure is in actionplans/permissions.py. Every view and htmx
+fragment calls these itself.
 
 Officers see and update the actions they own (responsible or lead) or are delegated.
 Programme managers update every action in the programmes they manage. Leadership and
@@ -12,11 +15,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
-from .roles import ADMIN, CLERK, LEADERSHIP, OFFICER, PROGRAMME_MANAGER, has_role
+from .models import Person
+from .roles import ADMIN, CLERK, LEADERSHIP, PROGRAMME_MANAGER, has_role
 
 log = logging.getLogger("programmes.permissions")
 
@@ -54,51 +57,12 @@ def person_id_for(user) -> int | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_person_id"):
-        from .models import Person
-
         user._person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
     return user._person_id
 
 
-def owned_actions_q(person_id: int | None = None, *, user=None) -> Q:
-    """Actions a person owns (responsible or lead) or is delegated: the person by id, or by their
-    user account (a join instead of looking the person up first)."""
-    who, via = (user, "__user") if user is not None else (person_id, "")
-    if who is None:
-        return Q(pk__in=[])
-    return Q(**{f"responsible{via}": who}) | Q(**{f"leads{via}": who}) | Q(**{f"delegates{via}": who})
-
-
 def can_read_everything(user) -> bool:
     return has_role(user, *READERS)
-
-
-def can_update_action(user, action) -> bool:
-    from actionplans.models import Action
-
-    if has_role(user, ADMIN):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if has_role(user, PROGRAMME_MANAGER) and action.programme.managers.filter(user=user).exists():
-        return True
-    if not has_role(user, OFFICER, PROGRAMME_MANAGER):
-        return False
-    return Action.objects.filter(owned_actions_q(user=user), pk=action.pk).exists()
-
-
-def can_view_action(user, action) -> bool:
-    return can_read_everything(user) or can_update_action(user, action)
-
-
-def require_action_view(request, action) -> None:
-    if not can_view_action(request.user, action):
-        deny(request, f"may not view action {action.reference}")
-
-
-def require_action_update(request, action) -> None:
-    if not can_update_action(request.user, action):
-        deny(request, f"may not update action {action.reference}")
 
 
 def require_reader(request) -> None:
@@ -110,15 +74,3 @@ def require_reader(request) -> None:
 def require_role(request, *roles: str) -> None:
     if not has_role(request.user, *roles):
         deny(request, f"needs one of the roles: {', '.join(roles)}")
-
-
-def can_enter_measure(user, measure) -> bool:
-    if has_role(user, ADMIN):
-        return True
-    person_id = person_id_for(user)
-    return person_id is not None and measure.owner_id == person_id
-
-
-def require_measure_entry(request, measure) -> None:
-    if not can_enter_measure(request.user, measure):
-        deny(request, f"may not enter values for measure {measure.reference}")

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionplans.models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
-from programmes.models import ReportingPeriod
 from governance.models import Board, BoardMembership, Risk
+from programmes.models import ReportingPeriod
 
 from .choices import (
     Frequency,

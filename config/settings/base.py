@@ -123,7 +123,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
     "recompute-all-programmes-nightly": {
-        "task": "programmes.tasks.recompute_all_programmes",
+        "task": "actionplans.tasks.recompute_all_programmes",
         "schedule": crontab(hour=2, minute=15),
     },
 }

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from actionplans.models import Action, Measure, MeasureTarget, ProgressUpdate
-from programmes.models import ReportingPeriod
 from governance.models import Risk
-from programmes.models import Objective, Person
+from programmes.models import Objective, Person, ReportingPeriod
 
 from .values import ref_key
 

@@ -12,11 +12,10 @@ import csv
 import io
 
 from actionplans.models import Action, Measure, MeasureTarget
-from programmes.models import ReportingPeriod
 from governance.models import Risk
 from programmes import rules
 from programmes.choices import ObjectiveKind, Rag, Status
-from programmes.models import Objective, Programme
+from programmes.models import Objective, Programme, ReportingPeriod
 from programmes.spreadsheets import safe_row
 
 from .existing import latest_commentary

@@ -21,11 +21,11 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from actionplans.rollup import refresh_programmes, settings_for
 from programmes import rules
 from programmes.audit import Channel
 from programmes.choices import PercentMethod
 from programmes.models import ImportMapping, ImportRun, Programme
-from programmes.rollup import refresh_programmes, settings_for
 from programmes.services import programme_create
 
 from .existing import load_existing

@@ -11,10 +11,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from actionplans.models import Action, Measure, MeasureTarget, ProgressUpdate
-from programmes.models import ReportingPeriod
 from governance.models import Risk
 from programmes.audit import Channel, audit_bulk_created, plain
-from programmes.models import AuditEntry, Objective, Person, Programme
+from programmes.models import AuditEntry, Objective, Person, Programme, ReportingPeriod
 
 from .layouts import ACTION, MEASURE, OBJECTIVE, RISK
 from .plan import CREATE, PEOPLE_LINKS, UPDATE, Plan

@@ -14,7 +14,7 @@ from django.utils import timezone
 from actionplans.models import Action
 from programmes.models import Objective, Person, Programme
 from programmes.roles import ADMIN, CLERK, LEADERSHIP, OFFICER, PROGRAMME_MANAGER
-from programmes.rollup import programme_refresh
+from actionplans.rollup import programme_refresh
 from tests.factories import (
     ActionFactory,
     ObjectiveFactory,

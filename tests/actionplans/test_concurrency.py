@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from actionplans.models import Action, ProgressUpdate
 from actionplans.services import ActionConflict, action_create, action_record_progress
-from programmes.rollup import stored_matches_fresh
-from programmes.services import objective_create, programme_create
+from actionplans.rollup import stored_matches_fresh
+from actionplans.services import objective_create
+from programmes.services import programme_create
 
 HTMX = {"HX-Request": "true"}
 
@@ -173,7 +174,7 @@ def test_two_saves_in_one_programme_at_the_same_moment_leave_the_roll_ups_true(m
     The hook holds each save just after it has read the tree, until the other has read it too
     (or two seconds pass, which is what happens when the second save is made to wait its turn).
     """
-    from programmes import rollup
+    from actionplans import rollup
 
     require_postgresql_in_ci()
     first, second = build_actions()[:2]

@@ -20,7 +20,7 @@ from actionplans.services import action_record_progress
 from programmes.models import ReportingPeriod
 from programmes.models import Person
 from programmes.roles import OFFICER
-from programmes.rollup import programme_refresh
+from actionplans.rollup import programme_refresh
 from tests.actionplans.conftest import make_user
 from tests.factories import (
     ActionFactory,

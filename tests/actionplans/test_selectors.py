@@ -10,7 +10,7 @@ from actionplans.models import Action
 from actionplans.services import ActionConflict, action_record_progress, measure_record_value
 from programmes.models import ReportingPeriod
 from programmes.models import Person
-from programmes.rollup import compute_tree
+from actionplans.rollup import compute_tree
 from tests.factories import (
     MeasureFactory,
     MeasureTargetFactory,

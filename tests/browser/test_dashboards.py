@@ -6,7 +6,7 @@ import pytest
 
 from programmes import rules
 from programmes.roles import LEADERSHIP
-from programmes.rollup import compute_tree
+from actionplans.rollup import compute_tree
 from tests.browser.conftest import assert_no_axe_violations, login
 from tests.dashboards.builders import JULY_15, JUNE_30, council_plan
 from tests.factories import PersonFactory, ProgrammeFactory, UserFactory

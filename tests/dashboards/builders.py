@@ -10,7 +10,8 @@ from programmes.models import ReportingPeriod
 from governance.models import Board, Risk
 from programmes.choices import ObjectiveKind
 from programmes.models import OrgUnit
-from programmes.services import objective_create, person_create, programme_create, record_save
+from actionplans.services import objective_create
+from programmes.services import person_create, programme_create, record_save
 
 JUNE_30 = date(2024, 6, 30)
 SEPTEMBER_30 = date(2024, 9, 30)

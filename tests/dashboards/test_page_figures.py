@@ -1,6 +1,6 @@
 """The counts on the pages are the engine's: a test reads the rendered portfolio, exceptions and risk
 pages the way a reader would, and compares them with figures worked out here straight from the
-engine's results (programmes.rollup and programmes.rules), not from the dashboard selectors."""
+engine's results (actionplans.rollup and programmes.rules), not from the dashboard selectors."""
 
 from collections import Counter
 from datetime import date, timedelta
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from programmes import rules
 from programmes.choices import Status
-from programmes.rollup import PROGRAMME, compute_tree, compute_trees
+from actionplans.rollup import PROGRAMME, compute_tree, compute_trees
 from tests.dashboards.builders import JULY_15, council_plan
 from tests.dashboards.pages import elements, engine_figures, figures
 from tests.factories import ActionFactory, ObjectiveFactory, ProgrammeFactory, ProgressUpdateFactory

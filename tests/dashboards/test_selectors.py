@@ -12,8 +12,9 @@ from actionplans.services import action_create
 from dashboards import selectors
 from dashboards.filters import ActionCriteria
 from programmes import rules
-from programmes.rollup import compute_tree
-from programmes.services import objective_create, programme_create
+from actionplans.rollup import compute_tree
+from actionplans.services import objective_create
+from programmes.services import programme_create
 from tests.dashboards.builders import (
     JULY_15,
     JUNE_30,

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from dashboards import selectors
-from programmes.rollup import compute_tree, compute_trees
+from actionplans.rollup import compute_tree, compute_trees
 from tests.dashboards.builders import JULY_15, council_plan, record
 from tests.dashboards.pages import elements, engine_figures, figures
 from tests.factories import (

@@ -8,15 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from programmes.models import AuditEntry, Objective, OrgUnit, Programme
-from programmes.services import (
-    objective_create,
-    objective_save,
-    person_create,
-    programme_create,
-    programme_update,
-    record_delete,
-    record_save,
-)
+from actionplans.services import objective_create, objective_save, programme_update
+from programmes.services import person_create, programme_create, record_delete, record_save
 from tests.factories import ObjectiveFactory, OrgUnitFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

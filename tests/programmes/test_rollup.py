@@ -16,14 +16,9 @@ from actionplans.models import Action
 from actionplans.services import action_create, action_record_progress
 from programmes import rules
 from programmes.models import Objective, Programme
-from programmes.rollup import (
-    compute_tree,
-    load_trees,
-    programme_refresh,
-    refresh_programmes,
-    stored_matches_fresh,
-)
-from programmes.services import objective_create, programme_create
+from actionplans.rollup import compute_tree, load_trees, programme_refresh, refresh_programmes, stored_matches_fresh
+from actionplans.services import objective_create
+from programmes.services import programme_create
 from programmes.tasks import recompute_all_programmes
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +129,7 @@ def test_the_nightly_task_corrects_drift_and_says_so(caplog):
     record(actions[0], 50, JUNE_30)
     Objective.objects.filter(pk=objective.pk).update(rollup_percent=99.0, rollup_rag="red")
 
-    with caplog.at_level(logging.WARNING, logger="programmes.tasks"):
+    with caplog.at_level(logging.WARNING, logger="actionplans.tasks"):
         outcome = recompute_all_programmes.apply().get()
 
     objective.refresh_from_db()

@@ -20,14 +20,7 @@ from hypothesis.extra.django import TestCase
 from actionplans.models import Action
 from programmes import rules
 from programmes.models import Objective, Programme
-from programmes.rollup import (
-    ACTION,
-    compute_refresh_trees,
-    compute_trees,
-    programme_refresh,
-    refresh_programmes,
-    stored_matches_fresh,
-)
+from actionplans.rollup import ACTION, compute_refresh_trees, compute_trees, programme_refresh, refresh_programmes, stored_matches_fresh
 from programmes.scale import ScaleSpec, build_scale
 from tests.factories import ActionFactory, ObjectiveFactory, ProgrammeFactory
 

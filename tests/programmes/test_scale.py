@@ -13,7 +13,7 @@ from actionplans.models import Action, Measure, MeasureTarget, MeasureValue, Pro
 from programmes.models import ReportingPeriod
 from governance.models import Risk
 from programmes.models import Objective, Person, Programme
-from programmes.rollup import stored_matches_fresh
+from actionplans.rollup import stored_matches_fresh
 from programmes.scale import ScaleRefused, ScaleSpec, build_scale, period_rows
 from tests.factories import ProgrammeFactory
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from programmes.models import Objective
-from programmes.rollup import compute_tree
+from actionplans.rollup import compute_tree
 from programmes.rules import display_percent
 
 pytestmark = pytest.mark.django_db

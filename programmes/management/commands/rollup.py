@@ -4,9 +4,9 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from actionplans.rollup import compute_trees, tree_as_dict
 from programmes import rules
 from programmes.models import Programme
-from programmes.rollup import compute_trees, tree_as_dict
 
 
 class Command(BaseCommand):

@@ -19,8 +19,11 @@ from django.db import connection, transaction
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from . import rules
-from .models import Objective, Programme
+from programmes import rules
+from programmes.models import Objective, Programme
+from programmes.periods import current_period_start
+
+from .models import Action, ProgressUpdate
 
 log = logging.getLogger(__name__)
 
@@ -87,19 +90,8 @@ ACTION_FIELDS = (
 )
 
 
-def current_period_start(as_at: date) -> date | None:
-    """Start of the reporting period containing the date: a quarter if there is one, else any."""
-    from programmes.models import ReportingPeriod
-
-    periods = ReportingPeriod.objects.filter(start__lte=as_at, end__gte=as_at).values_list("kind", "start")
-    by_kind = dict(periods)
-    return by_kind.get("quarter") or by_kind.get("month") or by_kind.get("year")
-
-
 def _history_as_at(programme_ids, as_at: date) -> dict:
     """Each action's latest progress update on or before the date: one query."""
-    from actionplans.models import ProgressUpdate
-
     updates = ProgressUpdate.objects.filter(action__programme_id__in=programme_ids, effective_date__lte=as_at)
     fields = ("action_id", "percent", "status", "declared_rag", "effective_date")
     if connection.vendor == "postgresql":
@@ -113,8 +105,6 @@ def _history_as_at(programme_ids, as_at: date) -> dict:
 
 def load_trees(programme_ids=None, *, as_at: date | None = None, with_people: bool = False) -> list[ProgrammeTree]:
     """Load programmes' trees as engine facts. Queries: 4 (+1 for a past date, +3 with people)."""
-    from actionplans.models import Action
-
     today = timezone.localdate()
     as_at = as_at or today
     programmes = Programme.objects.order_by("name")
@@ -143,8 +133,6 @@ def load_trees(programme_ids=None, *, as_at: date | None = None, with_people: bo
 
 def _people(objective_rows, action_rows) -> dict:
     """Leads and delegates, keyed by (kind, id): three queries whatever the size."""
-    from actionplans.models import Action
-
     people = defaultdict(lambda: {"ids": [], "names": []})
     objective_ids = [o["id"] for o in objective_rows]
     action_ids = [a["id"] for a in action_rows]
@@ -380,8 +368,6 @@ class RefreshTree:
 
 def load_refresh_trees(programme_ids) -> list[RefreshTree]:
     """The facts `load_trees` gives for today, lean: 4 queries, no NodeInfo. Same engine, same figures."""
-    from actionplans.models import Action
-
     as_at = timezone.localdate()
     ids = list(programme_ids)
     programme_rows = list(Programme.objects.filter(pk__in=ids).order_by("name").values(*REFRESH_PROGRAMME_FIELDS))
@@ -421,8 +407,6 @@ def compute_refresh_trees(programme_ids) -> list[RefreshTree]:
 
 
 def _refresh_locked(programme_ids) -> RefreshReport:
-    from actionplans.models import Action
-
     report = RefreshReport()
     now = timezone.now()
     changed_programmes, changed_objectives, changed_actions = [], [], []

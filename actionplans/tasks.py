@@ -2,13 +2,12 @@ import logging
 
 from celery import shared_task
 
-from .imports.tasks import run_import  # noqa: F401  (Celery finds the import task here)
 from .rollup import refresh_programmes
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="programmes.tasks.recompute_all_programmes")
+@shared_task(name="actionplans.tasks.recompute_all_programmes")
 def recompute_all_programmes() -> dict:
     """Nightly: RAG moves with the calendar, so every programme is recomputed for today."""
     report = refresh_programmes()
