@@ -39,6 +39,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Rebuild GOV.UK Frontend with Arial and vendor htmx (needs node and npm; the result is committed).
 static:

@@ -13,14 +13,21 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from programmes.models import ReportingPeriod
+from actionplans.permissions import owned_actions_q
+from actionplans.rollup import (
+    ACTION,
+    ACTION_FIELDS,
+    OBJECTIVE,
+    PROGRAMME,
+    action_facts,
+    compute_tree,
+    settings_for,
+)
 from programmes import rules
 from programmes.html import sanitise_rich_text
-from programmes.models import Objective, Person, Programme
-from actionplans.permissions import owned_actions_q
-from programmes.permissions import person_id_for
+from programmes.models import Objective, Person, Programme, ReportingPeriod
 from programmes.periods import current_period_start
-from actionplans.rollup import ACTION, ACTION_FIELDS, OBJECTIVE, PROGRAMME, action_facts, compute_tree, settings_for
+from programmes.permissions import person_id_for
 
 from .models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
 

@@ -16,9 +16,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from actionplans.permissions import (
+    can_enter_measure,
+    can_update_action,
+    require_action_update,
+    require_action_view,
+    require_measure_entry,
+)
 from programmes.audit import Channel
 from programmes.forms import add_service_errors
-from actionplans.permissions import can_enter_measure, can_update_action, require_action_update, require_action_view, require_measure_entry
 from programmes.permissions import can_read_everything, deny
 
 from . import selectors

@@ -41,5 +41,5 @@ urlpatterns = [
     ),
     path("", include("dashboards.urls")),
     path("", include("actionplans.urls")),
-    path("", include("programmes.urls")),
+    path("", include("governance.urls")),
 ]

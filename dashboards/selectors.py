@@ -27,12 +27,20 @@ from django.db.models import BigIntegerField, CharField, DecimalField, Q, Value
 from django.utils import timezone
 
 from actionplans.models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
-from programmes.models import ReportingPeriod
+from actionplans.rollup import (
+    ACTION,
+    OBJECTIVE,
+    PROGRAMME,
+    PROGRAMME_FIELDS,
+    ProgrammeTree,
+    compute_trees,
+    derived_status,
+    settings_for,
+)
 from governance.models import Board, Risk
 from programmes import rules
 from programmes.choices import MeasureUnit, ObjectiveKind, Polarity, Status
-from programmes.models import AuditEntry, Objective, Programme
-from actionplans.rollup import ACTION, OBJECTIVE, PROGRAMME, PROGRAMME_FIELDS, ProgrammeTree, compute_trees, derived_status, settings_for
+from programmes.models import AuditEntry, Objective, Programme, ReportingPeriod
 
 from . import charts
 from .filters import ActionCriteria, FilterChoices, action_matches

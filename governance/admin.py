@@ -172,3 +172,5 @@ class ObjectiveWithAssuranceAdmin(ObjectiveAdmin):
 
 admin.site.unregister(Objective)
 admin.site.register(Objective, ObjectiveWithAssuranceAdmin)
+
+from .imports import admin as import_admin  # noqa: E402,F401  (registers ImportMapping and ImportRun)

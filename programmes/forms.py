@@ -1,10 +1,6 @@
-"""Forms for the import pages. They parse what was sent; programmes.imports.service holds the rules
-(file kind and size, programme or new name, as-at date) and its messages come back onto the fields."""
+"""What every form shares: a service's messages put next to the fields they are about."""
 
-from django import forms
 from django.core.exceptions import ValidationError
-
-from .models import Programme
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -14,71 +10,3 @@ def add_service_errors(form, error: ValidationError) -> None:
         return
     for name, errors in error.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
-
-
-class ImportUploadForm(forms.Form):
-    upload = forms.FileField(
-        label="File to import",
-        error_messages={"required": "Choose a CSV file or an Excel workbook to import.",
-                        "empty": "The file is empty.",
-                        "invalid": "Choose a CSV file or an Excel workbook to import.",
-                        "missing": "Choose a CSV file or an Excel workbook to import."},
-    )
-    programme = forms.ModelChoiceField(
-        label="Programme to import into",
-        queryset=Programme.objects.only("pk", "name").order_by("name"),
-        required=False,
-        empty_label="A new programme (give its name below)",
-        error_messages={"invalid_choice": "Choose a programme from the list."},
-    )
-    new_programme_name = forms.CharField(
-        label="Name of the new programme",
-        required=False,
-        max_length=300,
-        help_text="Only for a new programme. It is created when the import succeeds.",
-        error_messages={"max_length": "The name of the programme must be 300 characters or fewer."},
-    )
-    as_at = forms.DateField(
-        label="As-at date (optional)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The date the progress in the file describes. Leave it blank for today.",
-        error_messages={"invalid": "Enter the as-at date as a real date, like 30/3/2025."},
-    )
-
-    def service_kwargs(self) -> dict:
-        data = self.cleaned_data
-        upload = data["upload"]
-        return {"data": upload.read(), "file_name": upload.name, "programme": data["programme"],
-                "new_programme_name": data["new_programme_name"], "as_at": data["as_at"]}
-
-
-class ImportMappingForm(forms.Form):
-    """A select per column of each sheet the preview read: the field that column fills."""
-
-    def __init__(self, *args, sheets, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.sheets = sheets
-        for sheet in sheets:
-            for column in sheet.columns:
-                self.fields[column.name] = forms.ChoiceField(
-                    label=f"Field for column {column.letter}, “{column.heading}”, of {sheet.name}",
-                    choices=column.choices, initial=column.field,
-                    error_messages={"required": "Choose a field for the column, or leave it out.",
-                                    "invalid_choice": "Choose a field from the list."},
-                )
-
-    def sheet_rows(self) -> list[tuple]:
-        """(sheet, [(column, its select)]) for the template, which cannot look fields up by name."""
-        return [(sheet, [(column, self[column.name]) for column in sheet.columns]) for sheet in self.sheets]
-
-    def mapping(self, current: dict | None) -> dict:
-        """The run's mapping plus what was changed here: {sheet key: {heading: field}}. A column that
-        was already mapped by hand stays in it, so a correction is never lost on the next preview."""
-        mapping = {key: dict(columns) for key, columns in (current or {}).items()}
-        for sheet in self.sheets:
-            for column in sheet.columns:
-                chosen = self.cleaned_data[column.name]
-                if chosen != column.field or column.source == "mapping":
-                    mapping.setdefault(sheet.key, {})[column.heading] = chosen
-        return mapping

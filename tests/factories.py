@@ -7,7 +7,6 @@ import factory
 from django.contrib.auth import get_user_model
 
 from actionplans.models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
-from programmes.models import ReportingPeriod
 from governance.models import Assurance, AssuranceSource, Board, BoardMembership, Meeting, Risk
 from programmes.choices import ObjectiveKind, OrgUnitKind, Status
 from programmes.models import (
@@ -18,6 +17,7 @@ from programmes.models import (
     OrgUnit,
     Person,
     Programme,
+    ReportingPeriod,
 )
 from programmes.roles import ensure_role_groups
 

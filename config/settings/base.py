@@ -35,6 +35,7 @@ LOCAL_APPS = [
     "actionplans",
     "governance",
     "dashboards",
+    "fixtures",  # the demo and scale data sets, at the top: nothing imports them
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

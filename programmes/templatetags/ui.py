@@ -10,10 +10,15 @@ from datetime import date, datetime
 
 from django import template
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+
+from programmes.permissions import can_read_everything
+from programmes.roles import ADMIN, OFFICER, PROGRAMME_MANAGER, has_role
+from programmes.rules import display_percent
+from programmes.rules import uk_date as format_uk_date
 
 register = template.Library()
 
@@ -60,8 +65,6 @@ def percent(value) -> str:
     """A stored percent as people see it: a whole number rounded half up, or a dash for none."""
     if value is None or value == "":
         return "–"
-    from programmes.rules import display_percent
-
     return f"{display_percent(value)}%"
 
 
@@ -70,8 +73,6 @@ def percent_width(value) -> int:
     """How much of a percent bar to fill: the displayed whole number, kept within 0 to 100."""
     if value is None or value == "":
         return 0
-    from programmes.rules import display_percent
-
     return max(0, min(100, display_percent(value)))
 
 
@@ -84,8 +85,6 @@ def uk_date(value) -> str:
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if not isinstance(value, date):
         return str(value)
-    from programmes.rules import uk_date as format_uk_date
-
     return format_uk_date(value)
 
 
@@ -105,21 +104,15 @@ def page_title(page, council_name="", autoescape=True):
 
 # (text, URL name, who sees it). The test is a courtesy; the view behind the link decides.
 def _sees_own_actions(user) -> bool:
-    from programmes.roles import ADMIN, OFFICER, PROGRAMME_MANAGER, has_role
-
     return has_role(user, OFFICER, PROGRAMME_MANAGER, ADMIN)
 
 
 def _reads_everything(user) -> bool:
-    from programmes.permissions import can_read_everything
-
     return can_read_everything(user)
 
 
 def _imports(user) -> bool:
     """Imports are the programme office's: the same role the import pages require."""
-    from programmes.roles import ADMIN, has_role
-
     return has_role(user, ADMIN)
 
 
@@ -138,7 +131,7 @@ NAVIGATION = (
 
 @register.simple_tag(takes_context=True)
 def main_navigation(context) -> list[dict]:
-    """The header links this person can use; links to pages not built yet are left out."""
+    """The header links this person can use."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -147,10 +140,7 @@ def main_navigation(context) -> list[dict]:
     for text, url_name, shown in NAVIGATION:
         if not shown(user):
             continue
-        try:
-            href = reverse(url_name)
-        except NoReverseMatch:
-            continue
+        href = reverse(url_name)
         items.append({"text": text, "href": href, "current": None})
     # The longest link the path starts with is the current section (Exceptions, not Dashboards).
     matches = [item for item in items if request.path.startswith(item["href"])]

@@ -12,9 +12,9 @@ import pytest
 from django.utils import timezone
 
 from actionplans.models import Action
+from actionplans.rollup import programme_refresh
 from programmes.models import Objective, Person, Programme
 from programmes.roles import ADMIN, CLERK, LEADERSHIP, OFFICER, PROGRAMME_MANAGER
-from actionplans.rollup import programme_refresh
 from tests.factories import (
     ActionFactory,
     ObjectiveFactory,

@@ -13,9 +13,13 @@ from django.db import connection
 from django.urls import reverse
 
 from actionplans.models import Action, ProgressUpdate
-from actionplans.services import ActionConflict, action_create, action_record_progress
 from actionplans.rollup import stored_matches_fresh
-from actionplans.services import objective_create
+from actionplans.services import (
+    ActionConflict,
+    action_create,
+    action_record_progress,
+    objective_create,
+)
 from programmes.services import programme_create
 
 HTMX = {"HX-Request": "true"}

@@ -16,11 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplans.models import Action, MeasureValue, ProgressUpdate
-from actionplans.services import action_record_progress
-from programmes.models import ReportingPeriod
-from programmes.models import Person
-from programmes.roles import OFFICER
 from actionplans.rollup import programme_refresh
+from actionplans.services import action_record_progress
+from programmes.models import Person, ReportingPeriod
+from programmes.roles import OFFICER
 from tests.actionplans.conftest import make_user
 from tests.factories import (
     ActionFactory,

@@ -7,10 +7,9 @@ import pytest
 
 from actionplans import selectors
 from actionplans.models import Action
-from actionplans.services import ActionConflict, action_record_progress, measure_record_value
-from programmes.models import ReportingPeriod
-from programmes.models import Person
 from actionplans.rollup import compute_tree
+from actionplans.services import ActionConflict, action_record_progress, measure_record_value
+from programmes.models import Person, ReportingPeriod
 from tests.factories import (
     MeasureFactory,
     MeasureTargetFactory,

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplans.models import Action, MeasureValue, ProgressUpdate
+from actionplans.rollup import programme_refresh, stored_matches_fresh
 from actionplans.services import action_record_progress
 from programmes.models import Objective, Person, Programme
 from programmes.roles import OFFICER
-from actionplans.rollup import programme_refresh, stored_matches_fresh
 from tests.actionplans.conftest import make_user
 from tests.factories import (
     ActionFactory,

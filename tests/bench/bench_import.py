@@ -3,7 +3,7 @@ at least 4 times faster than django-import-export's default ModelResource on the
 
 The workbook (100 objectives of 100 actions, 50 owners, dates, statuses, percents and notes) is
 built in a temporary folder. The preview and the commit run into a fresh programme through
-programmes.imports.service, as the browser and the command do; the commit writes objectives,
+governance.imports.service, as the browser and the command do; the commit writes objectives,
 actions, people, 10,000 progress updates and the audit, then refreshes the roll-up. Then a plain
 `modelresource_factory(Action)` imports the same 10,000 action rows (dry_run=False) into a
 second fresh programme holding the same objectives. Everything the bench made is deleted after.
@@ -72,7 +72,7 @@ def _fresh_programme(suffix: str):
 
 def ours(path: Path, actions: int) -> dict:
     from actionplans.models import Action
-    from programmes.imports.service import import_commit, import_preview
+    from governance.imports.service import import_commit, import_preview
 
     data = path.read_bytes()
     programme = _fresh_programme("A")

@@ -15,9 +15,14 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from actionplans.models import Action
+from actionplans.rollup import (
+    compute_trees,
+    programme_refresh,
+    refresh_programmes,
+    stored_matches_fresh,
+)
 from actionplans.services import action_record_progress
 from programmes.models import Objective, Programme
-from actionplans.rollup import compute_trees, programme_refresh, refresh_programmes, stored_matches_fresh
 from tests.bench import median, percentile
 
 FULL_RUNS = 5

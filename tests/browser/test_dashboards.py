@@ -4,9 +4,9 @@ import re
 
 import pytest
 
+from actionplans.rollup import compute_tree
 from programmes import rules
 from programmes.roles import LEADERSHIP
-from actionplans.rollup import compute_tree
 from tests.browser.conftest import assert_no_axe_violations, login
 from tests.dashboards.builders import JULY_15, JUNE_30, council_plan
 from tests.factories import PersonFactory, ProgrammeFactory, UserFactory

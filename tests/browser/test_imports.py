@@ -8,12 +8,12 @@ import pytest
 from django.core.cache import cache
 
 from actionplans.models import Action
-from programmes.imports.service import progress_cache_key
+from governance.imports.service import progress_cache_key
 from programmes.models import ImportMapping, ImportRun
 from programmes.roles import ADMIN
 from tests.browser.conftest import assert_no_axe_violations, login, wait_until_settled
 from tests.factories import ImportRunFactory, ProgrammeFactory, UserFactory
-from tests.programmes.imports.builders import csv_bytes
+from tests.governance.imports.builders import csv_bytes
 
 pytestmark = pytest.mark.browser
 

@@ -5,12 +5,15 @@ from datetime import date
 from decimal import Decimal
 
 from actionplans.models import Measure, MeasureTarget
-from actionplans.services import action_create, action_record_progress, measure_record_value
-from programmes.models import ReportingPeriod
+from actionplans.services import (
+    action_create,
+    action_record_progress,
+    measure_record_value,
+    objective_create,
+)
 from governance.models import Board, Risk
 from programmes.choices import ObjectiveKind
-from programmes.models import OrgUnit
-from actionplans.services import objective_create
+from programmes.models import OrgUnit, ReportingPeriod
 from programmes.services import person_create, programme_create, record_save
 
 JUNE_30 = date(2024, 6, 30)

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from actionplans.rollup import PROGRAMME, compute_tree, compute_trees
 from programmes import rules
 from programmes.choices import Status
-from actionplans.rollup import PROGRAMME, compute_tree, compute_trees
 from tests.dashboards.builders import JULY_15, council_plan
 from tests.dashboards.pages import elements, engine_figures, figures
 from tests.factories import ActionFactory, ObjectiveFactory, ProgrammeFactory, ProgressUpdateFactory

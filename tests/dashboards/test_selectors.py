@@ -8,12 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actionplans.services import action_create
+from actionplans.rollup import compute_tree
+from actionplans.services import action_create, objective_create
 from dashboards import selectors
 from dashboards.filters import ActionCriteria
 from programmes import rules
-from actionplans.rollup import compute_tree
-from actionplans.services import objective_create
 from programmes.services import programme_create
 from tests.dashboards.builders import (
     JULY_15,

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from dashboards import selectors
 from actionplans.rollup import compute_tree, compute_trees
+from dashboards import selectors
 from tests.dashboards.builders import JULY_15, council_plan, record
 from tests.dashboards.pages import elements, engine_figures, figures
 from tests.factories import (

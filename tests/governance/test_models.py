@@ -5,9 +5,8 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from programmes.models import ReportingPeriod
 from governance.models import Board, Meeting, Risk
-from programmes.models import AuditEntry
+from programmes.models import AuditEntry, ReportingPeriod
 from programmes.services import record_delete, record_save
 from tests.factories import (
     AssuranceFactory,

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from programmes.models import AuditEntry, Objective, OrgUnit, Programme
 from actionplans.services import objective_create, objective_save, programme_update
+from programmes.models import AuditEntry, Objective, OrgUnit, Programme
 from programmes.services import person_create, programme_create, record_delete, record_save
 from tests.factories import ObjectiveFactory, OrgUnitFactory, ProgrammeFactory, UserFactory
 

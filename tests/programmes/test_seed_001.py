@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from programmes.models import Objective
 from actionplans.rollup import compute_tree
+from programmes.models import Objective
 from programmes.rules import display_percent
 
 pytestmark = pytest.mark.django_db
