@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -37,10 +37,7 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if has_role(request.user, OFFICER) and not can_read_everything(request.user):
-        try:
-            return redirect("my_actions")
-        except NoReverseMatch:
-            pass
+        return redirect("my_actions")
     return redirect("portfolio")
 
 
@@ -81,26 +78,15 @@ def _kept_params(request, names=()) -> list[tuple[str, str]]:
     return [(name, value) for name in names for value in request.GET.getlist(name)]
 
 
-def _has_action_page() -> bool:
-    try:
-        reverse("action_detail", args=[1])
-    except NoReverseMatch:
-        return False
-    return True
-
-
 def _link(rows, as_at: AsAt, programme_id: int | None = None):
-    """Give rows their URLs: the officers' action page once it exists, else the action's explanation."""
-    action_page = _has_action_page()
+    """Give rows their URLs: programmes and objectives their dashboards, actions the action page."""
     for row in rows:
         if row.kind == "programme":
             row.url = reverse("programme_dashboard", args=[row.id]) + as_at.qs
         elif row.kind == "objective":
             row.url = reverse("objective_dashboard", args=[programme_id, row.id]) + as_at.qs
-        elif action_page:
-            row.url = reverse("action_detail", args=[row.id])
         else:
-            row.url = reverse("explanation", args=[programme_id, "action", row.id]) + as_at.qs
+            row.url = reverse("action_detail", args=[row.id])
     return rows
 
 
