@@ -8,11 +8,11 @@ there are. Colours, staleness and roll-ups come from the rules engine
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from actionplans.measures import format_measure_value, period_kind, read_periods, target_text
 from actionplans.permissions import owned_actions_q
 from actionplans.rollup import (
     ACTION,
@@ -515,30 +515,6 @@ def objective_explanation(objective: Objective, *, as_at: date | None = None) ->
 # ---------------------------------------------------------------- measures
 
 
-_FREQUENCY_PERIOD_KIND = {
-    "monthly": ReportingPeriod.Kind.MONTH,
-    "quarterly": ReportingPeriod.Kind.QUARTER,
-    "annual": ReportingPeriod.Kind.YEAR,
-}
-
-
-def shown_value(value, unit: str) -> str:
-    """A measure's figure as written in council reports: 72.5%, £1,200, 14 days."""
-    if value is None:
-        return "No value"
-    number = Decimal(value).normalize()
-    text = f"{number:,f}"
-    if unit == "percentage":
-        return f"{text}%"
-    if unit == "currency":
-        return f"£{text}"
-    if unit == "days":
-        return f"{text} day{'' if number == 1 else 's'}"
-    if unit == "yes_no":
-        return "Yes" if number else "No"
-    return text
-
-
 DIRECTION_LABELS = {
     "better": "Better than the previous period",
     "same": "The same as the previous period",
@@ -554,6 +530,7 @@ class MeasurePeriodRow:
     rag: str
     direction: str | None  # better / same / worse than the previous period
     unit: str = "number"
+    polarity: str = rules.Polarity.HIGHER_IS_BETTER
 
     @property
     def direction_label(self) -> str:
@@ -561,20 +538,11 @@ class MeasurePeriodRow:
 
     @property
     def value_text(self) -> str:
-        return shown_value(self.value.value if self.value else None, self.unit)
+        return format_measure_value(self.value.value, self.unit) if self.value else "No value"
 
     @property
     def target_text(self) -> str:
-        target = self.target
-        if target is None:
-            return "No target"
-        if target.text:
-            return target.text
-        if target.band_low is not None or target.band_high is not None:
-            low = "" if target.band_low is None else shown_value(target.band_low, self.unit)
-            high = "" if target.band_high is None else shown_value(target.band_high, self.unit)
-            return f"{low or 'any'} to {high or 'any'}"
-        return "No target" if target.value is None else shown_value(target.value, self.unit)
+        return target_text(self.target, self.unit, self.polarity) or "No target"
 
 
 @dataclass
@@ -588,13 +556,8 @@ class MeasurePage:
         return next((row for row in self.rows if row.value is not None), None)
 
 
-def _number(value):
-    return None if value is None else float(value)
-
-
 def _measure_periods(measure: Measure, as_at: date):
-    kind = _FREQUENCY_PERIOD_KIND.get(measure.frequency, ReportingPeriod.Kind.QUARTER)
-    return ReportingPeriod.objects.filter(kind=kind, start__lte=as_at)
+    return ReportingPeriod.objects.filter(kind=period_kind(measure), start__lte=as_at)
 
 
 def measure_entry_periods(measure: Measure, *, as_at: date | None = None) -> list[ReportingPeriod]:
@@ -608,36 +571,14 @@ def measure_page(measure: Measure, *, as_at: date | None = None) -> MeasurePage:
     as_at = as_at or timezone.localdate()
     periods = list(_measure_periods(measure, as_at).order_by("start"))
     targets = {t.period_id: t for t in MeasureTarget.objects.filter(measure=measure)}
-    values = {v.period_id: v for v in MeasureValue.objects.filter(measure=measure).select_related("entered_by")}
-    by_start = {p.start: p for p in periods}
-    rows = []
-    previous_value = None
-    for period in periods:
-        target, entry = targets.get(period.pk), values.get(period.pk)
-        value = _number(entry.value) if entry else None
-        last_year = by_start.get(period.start.replace(year=period.start.year - 1))
-        last_year_entry = values.get(last_year.pk) if last_year else None
-        if measure.data_only:
-            rag = rules.Rag.GREY
-        else:
-            rag = rules.measure_rag(
-                value=value,
-                target=_number(target.value) if target else None,
-                polarity=rules.Polarity(measure.polarity),
-                tolerance=float(measure.tolerance),
-                tolerance_kind=rules.ToleranceKind(measure.tolerance_kind),
-                band_low=_number(target.band_low) if target else None,
-                band_high=_number(target.band_high) if target else None,
-                amber_if_improving=measure.amber_if_improving,
-                same_period_last_year=_number(last_year_entry.value) if last_year_entry else None,
-            )
-        direction = rules.direction_of_travel(
-            current=value, previous=previous_value, polarity=rules.Polarity(measure.polarity),
-            band_low=_number(target.band_low) if target else None,
-            band_high=_number(target.band_high) if target else None,
-        )
-        rows.append(MeasurePeriodRow(period, target, entry, rag.value, direction.value if direction else None,
-                                     unit=measure.unit))
-        previous_value = value
+    entries = {v.period_id: v for v in MeasureValue.objects.filter(measure=measure).select_related("entered_by")}
+    readings = read_periods(measure, [(p.pk, p.start) for p in periods], targets=targets,
+                            values={period_id: entry.value for period_id, entry in entries.items()})
+    rows = [
+        MeasurePeriodRow(period, reading.target, entries.get(period.pk), reading.rag.value,
+                         reading.direction.value if reading.direction else None,
+                         unit=measure.unit, polarity=measure.polarity)
+        for period, reading in zip(periods, readings, strict=True)
+    ]
     rows.reverse()
     return MeasurePage(measure=measure, rows=rows, periods=[row.period for row in rows if not row.period.is_closed])

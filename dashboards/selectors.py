@@ -18,15 +18,22 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BigIntegerField, CharField, DecimalField, Q, Value
+from django.db.models import BigIntegerField, Value
 from django.utils import timezone
 
-from actionplans.models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
+from actionplans.measures import (
+    POLARITY_LABELS,
+    UNIT_LABELS,
+    MeasureReadings,
+    format_measure_value,
+    programme_measures,
+    target_text,
+)
+from actionplans.models import Action, ProgressUpdate
 from actionplans.rollup import (
     ACTION,
     OBJECTIVE,
@@ -39,7 +46,7 @@ from actionplans.rollup import (
 )
 from governance.models import Board, Risk
 from programmes import rules
-from programmes.choices import MeasureUnit, ObjectiveKind, Polarity, Status
+from programmes.choices import ObjectiveKind, Status
 from programmes.models import AuditEntry, Objective, Programme, ReportingPeriod
 
 from . import charts
@@ -651,115 +658,34 @@ def _plain_number(value) -> str:
 # ---------------------------------------------------------------- measures
 
 
-UNIT_LABELS = dict(MeasureUnit.choices)
-POLARITY_LABELS = dict(Polarity.choices)
-
-
-def format_measure_value(value, unit: str) -> str:
-    if value is None:
-        return ""
-    number = Decimal(value).normalize()
-    if unit == MeasureUnit.YES_NO:
-        return "Yes" if number else "No"
-    text = f"{number:,f}" if number == number.to_integral() else f"{number:,}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if unit == MeasureUnit.PERCENTAGE:
-        return f"{text}%"
-    if unit == MeasureUnit.CURRENCY:
-        return f"£{text}"
-    if unit == MeasureUnit.DAYS:
-        return f"{text} day" if number == 1 else f"{text} days"
-    return text
-
-
-def _target_text(target: dict | None, unit: str, polarity: str) -> str:
-    if target is None:
-        return ""
-    if polarity == Polarity.WITHIN_BAND and (target["band_low"] is not None or target["band_high"] is not None):
-        low = format_measure_value(target["band_low"], unit) if target["band_low"] is not None else "any"
-        high = format_measure_value(target["band_high"], unit) if target["band_high"] is not None else "any"
-        return f"{low} to {high}"
-    if target["value"] is not None:
-        return format_measure_value(target["value"], unit)
-    return target["text"]
-
-
-def _year_earlier(period: dict, by_start: dict) -> dict | None:
-    try:
-        start = period["start"].replace(year=period["start"].year - 1)
-    except ValueError:  # 29 February
-        start = period["start"] - timedelta(days=365)
-    return by_start.get((period["kind"], start))
-
-
 def measure_rows(programme_id: int, *, as_at: date, periods: list[dict]) -> list[MeasureRow]:
     """Measures of the programme or its objectives, with their latest value up to the date: two queries."""
-    mine = Q(programme_id=programme_id) | Q(objectives__programme_id=programme_id)
-    measures = list(
-        Measure.objects.filter(mine).distinct().order_by("reference").values(
-            "id", "reference", "title", "unit", "polarity", "tolerance", "tolerance_kind", "amber_if_improving",
-            "data_only", "frequency",
-        )
-    )
-    if not measures:
-        return []
-    ids = [m["id"] for m in measures]
-    targets = MeasureTarget.objects.filter(measure_id__in=ids).values_list(
-        "measure_id", "period_id", "value", "band_low", "band_high", "text", Value("target", output_field=CharField())
-    )
-    values = MeasureValue.objects.filter(measure_id__in=ids).values_list(
-        "measure_id", "period_id", "value", Value(None, output_field=DecimalField()),
-        Value(None, output_field=DecimalField()), Value("", output_field=CharField()),
-        Value("value", output_field=CharField()),
-    )
-    period_by_id = {p["id"]: p for p in periods}
-    by_start = {(p["kind"], p["start"]): p for p in periods}
-    target_for, values_for = {}, defaultdict(list)
-    for measure_id, period_id, value, low, high, text, what in targets.union(values, all=True):
-        period = period_by_id.get(period_id)
-        if period is None:
-            continue
-        if what == "target":
-            target_for[(measure_id, period_id)] = {"value": value, "band_low": low, "band_high": high, "text": text}
-        elif period["end"] <= as_at:
-            values_for[measure_id].append((period, value))
-    return [_measure_row(m, sorted(values_for[m["id"]], key=lambda pv: pv[0]["end"]), target_for, by_start)
-            for m in measures]
+    names = {p["id"]: p["name"] for p in periods}
+    return [_measure_row(m, names) for m in programme_measures(programme_id, as_at=as_at, periods=periods)]
 
 
-def _measure_row(m: dict, history: list, target_for: dict, by_start: dict) -> MeasureRow:
-    unit, polarity = m["unit"], m["polarity"]
+def _measure_row(m: MeasureReadings, names: dict) -> MeasureRow:
+    measure, history = m.measure, m.with_values
+    unit = measure.unit
     row = MeasureRow(
-        id=m["id"], ref=m["reference"], title=m["title"], unit_label=UNIT_LABELS.get(unit, unit),
-        polarity_label=POLARITY_LABELS.get(polarity, polarity), data_only=m["data_only"],
+        id=measure.pk, ref=measure.reference, title=measure.title, unit_label=UNIT_LABELS.get(unit, unit),
+        polarity_label=POLARITY_LABELS.get(measure.polarity, measure.polarity), data_only=measure.data_only,
     )
-    points = [(p["name"], float(v), format_measure_value(v, unit)) for p, v in history[-SPARKLINE_POINTS:]]
-    row.chart = charts.sparkline(points, cid=charts.chart_id("measure", m["id"]),
-                                 subject=f"{m['reference']} {m['title']}")
+    points = [(names[r.period_id], float(r.value), format_measure_value(r.value, unit))
+              for r in history[-SPARKLINE_POINTS:]]
+    row.chart = charts.sparkline(points, cid=charts.chart_id("measure", measure.pk),
+                                 subject=f"{measure.reference} {measure.title}")
     if not history:
         return row
-    period, value = history[-1]
-    row.latest_period, row.latest_shown = period["name"], format_measure_value(value, unit)
-    target = target_for.get((m["id"], period["id"]))
-    row.target_shown = "" if m["data_only"] else _target_text(target, unit, polarity)
-    band = {"band_low": target["band_low"], "band_high": target["band_high"]} if target else {}
-    if len(history) > 1:
-        previous_period, previous_value = history[-2]
-        row.previous_period = previous_period["name"]
-        row.previous_shown = format_measure_value(previous_value, unit)
-        row.direction = rules.direction_of_travel(
-            current=value, previous=previous_value, polarity=rules.Polarity(polarity), **band
-        )
-    if not m["data_only"]:
-        last_year = _year_earlier(period, by_start)
-        earlier = dict((p["id"], v) for p, v in history)
-        row.rag = rules.measure_rag(
-            value=value, target=target["value"] if target else None, polarity=rules.Polarity(polarity),
-            tolerance=float(m["tolerance"]), tolerance_kind=rules.ToleranceKind(m["tolerance_kind"]),
-            amber_if_improving=m["amber_if_improving"],
-            same_period_last_year=earlier.get(last_year["id"]) if last_year else None, **band,
-        )
+    latest = history[-1]
+    row.latest_period, row.latest_shown = names[latest.period_id], format_measure_value(latest.value, unit)
+    if latest.previous is not None:
+        row.previous_period = names[latest.previous.period_id]
+        row.previous_shown = format_measure_value(latest.previous.value, unit)
+        row.direction = latest.direction
+    if not measure.data_only:
+        row.target_shown = target_text(latest.target, unit, measure.polarity)
+        row.rag = latest.rag
     return row
 
 

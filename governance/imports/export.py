@@ -5,12 +5,15 @@ committee exports come later. Text that a spreadsheet would run as a formula is 
 (programmes.spreadsheets) and the import reads it back as it was.
 
 What the import does not read is not exported: a measure's tolerance and its targets for
-quarters or months, a risk's links to mitigating actions.
+quarters or months, a risk's links to mitigating actions. A yearly target goes out in the words
+the pages show (actionplans.measures: "£850K", "80% to 90%"), or as its bare number when it has
+no words; the import reads a band's words back as the target's text.
 """
 
 import csv
 import io
 
+from actionplans.measures import target_words
 from actionplans.models import Action, Measure, MeasureTarget
 from governance.models import Risk
 from programmes import rules
@@ -114,15 +117,18 @@ def measure_rows(programme: Programme) -> list[list]:
         rows.append([
             m.reference, m.title, refs(m.objectives.all()), m.owner.name if m.owner else "",
             UNIT_WORDS.get(m.unit, m.unit), m.polarity, m.frequency, m.description,
-            *(target_text(targets.get(m.pk, {}).get(year)) for year in years),
+            *(target_cell(targets.get(m.pk, {}).get(year), m) for year in years),
         ])
     return rows
 
 
-def target_text(target: MeasureTarget | None) -> str:
+def target_cell(target: MeasureTarget | None, measure: Measure) -> str:
+    """The target in the words every page shows (actionplans.measures); a target that is just its
+    number as the bare number, which the import reads back as it was (a formatted "£850,000"
+    would come back with those words as its text)."""
     if target is None:
         return ""
-    return target.text or number(target.value)
+    return target_words(target, measure.unit, measure.polarity) or number(target.value)
 
 
 def risk_rows(programme: Programme) -> list[list]:

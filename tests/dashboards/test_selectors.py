@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from actionplans.measures import format_measure_value
 from actionplans.rollup import compute_tree
 from actionplans.services import action_create, objective_create
 from dashboards import selectors
@@ -270,4 +271,4 @@ def test_a_tree_too_big_for_the_cache_is_computed_but_not_kept(settings):
     (Decimal("12000"), "number", "12,000"),
 ])
 def test_measure_values_are_shown_in_their_unit(value, unit, shown):
-    assert selectors.format_measure_value(value, unit) == shown
+    assert format_measure_value(value, unit) == shown
