@@ -90,10 +90,13 @@ ACTION_FIELDS = (
 )
 
 
-def _history_as_at(programme_ids, as_at: date) -> dict:
-    """Each action's latest progress update on or before the date: one query."""
+HISTORY_FIELDS = ("percent", "status", "declared_rag", "effective_date")
+
+
+def history_as_at(programme_ids, as_at: date, fields: tuple = HISTORY_FIELDS) -> dict:
+    """Each action's latest progress update on or before the date (action id -> its fields): one query."""
     updates = ProgressUpdate.objects.filter(action__programme_id__in=programme_ids, effective_date__lte=as_at)
-    fields = ("action_id", "percent", "status", "declared_rag", "effective_date")
+    fields = ("action_id", *fields)
     if connection.vendor == "postgresql":
         rows = updates.order_by("action_id", "-effective_date", "-recorded_at", "-id").distinct("action_id")
         return {r["action_id"]: r for r in rows.values(*fields)}
@@ -117,7 +120,7 @@ def load_trees(programme_ids=None, *, as_at: date | None = None, with_people: bo
     objective_rows = list(Objective.objects.filter(programme_id__in=ids).order_by().values(*OBJECTIVE_FIELDS))
     action_rows = list(Action.objects.filter(programme_id__in=ids).order_by().values(*ACTION_FIELDS))
     period_start = current_period_start(as_at)
-    history = _history_as_at(ids, as_at) if as_at < today else None
+    history = history_as_at(ids, as_at) if as_at < today else None
     people = _people(objective_rows, action_rows) if with_people else None
     objectives_by_programme, actions_by_programme = defaultdict(list), defaultdict(list)
     for o in objective_rows:

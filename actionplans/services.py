@@ -102,6 +102,16 @@ def normalise_progress(*, percent: int | None, status: str, is_milestone: bool =
     return percent
 
 
+def update_becomes_current(effective_date: date, last_updated_on: date | None) -> bool:
+    """Does an update of this date become the action's current state (percent, status, declared RAG)?
+
+    Not when the action already has a later one: a back-dated update joins the history and
+    leaves the current figures alone. One of the same day replaces the current state. The
+    import's plan decides with this too.
+    """
+    return last_updated_on is None or effective_date >= last_updated_on
+
+
 def _check_declared_rag(declared_rag: str, reason: str) -> None:
     if declared_rag and declared_rag not in Rag.values:
         raise ValidationError({"declared_rag": "Choose Blue, Green, Amber or Red, or leave it blank."})
@@ -206,7 +216,7 @@ def action_record_progress(
             raise ActionConflict(action=current, expected_version=expected_version, updates_since=since)
         fields = {"version": F("version") + 1}
         # A back-dated update joins the history but does not replace a later one as the current state.
-        if current.last_updated_on is None or effective_date >= current.last_updated_on:
+        if update_becomes_current(effective_date, current.last_updated_on):
             fields.update(
                 percent=percent, status=status, declared_rag=declared_rag,
                 declared_rag_reason=declared_rag_reason.strip(), last_updated_on=effective_date,

@@ -2,7 +2,9 @@
 
 Every percent and colour comes from the rules engine through actionplans.rollup, computed
 for the as-at date; this module only arranges the engine's results into rows and counts.
-Queries are fixed in number whatever the size of a programme.
+Risks and boards are read by governance.selectors, the reporting calendar by
+programmes.periods: the pages here compose them. Queries are fixed in number whatever the
+size of a programme.
 
 Computed trees are kept in a small in-process cache keyed by (programmes, as-at date,
 today, with people, data version). The data version is one cheap query over the tables
@@ -17,12 +19,11 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BigIntegerField, Value
 from django.utils import timezone
 
 from actionplans.measures import (
@@ -44,10 +45,12 @@ from actionplans.rollup import (
     derived_status,
     settings_for,
 )
-from governance.models import Board, Risk
+from governance.selectors import programme_boards, risk_counts
+from programmes import periods as calendar
 from programmes import rules
 from programmes.choices import ObjectiveKind, Status
 from programmes.models import AuditEntry, Objective, Programme, ReportingPeriod
+from programmes.periods import Comparison, previous_period
 
 from . import charts
 from .filters import ActionCriteria, FilterChoices, action_matches
@@ -56,45 +59,22 @@ Rag = rules.Rag
 STATUS_LABELS = dict(Status.choices)
 MILESTONE_WINDOWS = (30, 60, 90)
 SPARKLINE_POINTS = 8
-FALLBACK_COMPARISON_DAYS = 90
 
 
-# ---------------------------------------------------------------- periods and dates
+# ---------------------------------------------------------------- periods
 
 
 _periods: dict = {}
 
 
 def reporting_periods(version: tuple | None = None) -> list[dict]:
-    """Every reporting period, oldest first; kept per data version when one is given."""
-    if version is not None and version in _periods:
-        return _periods[version]
-    periods = list(
-        ReportingPeriod.objects.order_by("start", "-end").values("id", "name", "kind", "quarter", "start", "end")
-    )
-    if version is not None:
+    """programmes.periods.reporting_periods, kept per data version when one is given."""
+    if version is None:
+        return calendar.reporting_periods()
+    if version not in _periods:
         _periods.clear()
-        _periods[version] = periods
-    return periods
-
-
-@dataclass(frozen=True)
-class Comparison:
-    on: date
-    label: str  # "2024/25 Q1", or a date when there is no earlier quarter
-
-
-def previous_period(as_at: date, periods: list[dict]) -> Comparison:
-    """The end of the quarter before the one containing the date; 90 days earlier when there is none."""
-    quarters = [p for p in periods if p["kind"] == ReportingPeriod.Kind.QUARTER]
-    current = next((q for q in quarters if q["start"] <= as_at <= q["end"]), None)
-    if current is not None:
-        earlier = [q for q in quarters if q["end"] < current["start"]]
-        if earlier:
-            previous = max(earlier, key=lambda q: q["end"])
-            return Comparison(previous["end"], previous["name"])
-    day = as_at - timedelta(days=FALLBACK_COMPARISON_DAYS)
-    return Comparison(day, rules.uk_date(day))
+        _periods[version] = calendar.reporting_periods()
+    return _periods[version]
 
 
 # ---------------------------------------------------------------- the tree cache
@@ -470,7 +450,7 @@ def programme_page(
     name = tree.info[tree.result.key].title
     rows = [node_row(tree, r, as_at) for r in rules.iter_results(tree.result) if r.key[0] != PROGRAMME]
     actions = [r for r in rows if r.kind == ACTION]
-    boards, board_objectives = _boards(programme_id)
+    boards, board_objectives = programme_boards(programme_id)
     org_units, org_unit_objectives = _org_units(programme_id)
     themes = tuple((r.id, f"{r.ref} {r.title}") for r in rows if r.objective_kind == ObjectiveKind.THEME)
     owners = {}
@@ -481,7 +461,7 @@ def programme_page(
         boards=boards, themes=themes, org_units=org_units,
     )
     settings_ = tree.facts.settings
-    risk_counts, review_overdue = _risks(programme_id, as_at)
+    heat_counts, review_overdue = risk_counts(programme_id, as_at)
     subject = f"{header.ref} {name}"
     return ProgrammePage(
         tree=tree, header=header, name=name,
@@ -491,28 +471,13 @@ def programme_page(
         filter_choices=choices, milestones=milestones_due(actions, as_at),
         measures=measure_rows(programme_id, as_at=as_at, periods=periods),
         heat_map=charts.risk_heat_map(
-            risk_counts, cid=charts.chart_id("risks", header.dom_id), subject=subject,
+            heat_counts, cid=charts.chart_id("risks", header.dom_id), subject=subject,
             band_for=lambda score: rules.risk_band(score, settings_), href_for=risk_href,
         ),
         risks_review_overdue=review_overdue,
         board_objectives=board_objectives, org_unit_objectives=org_unit_objectives,
         descendants=_descendants(tree),
     )
-
-
-def _boards(programme_id: int) -> tuple[tuple, dict]:
-    """Boards this programme or its objectives report to, in one query."""
-    by_objective = Board.objectives.through.objects.filter(objective__programme_id=programme_id).values_list(
-        "board_id", "board__short_name", "board__name", "objective_id"
-    )
-    whole = Board.programmes.through.objects.filter(programme_id=programme_id).values_list(
-        "board_id", "board__short_name", "board__name", Value(None, output_field=BigIntegerField())
-    )
-    labels, linked = {}, defaultdict(set)
-    for board_id, short_name, name, objective_id in by_objective.union(whole, all=True):
-        labels[board_id] = f"{name} ({short_name})"
-        linked[board_id].add(objective_id)
-    return tuple(sorted(labels.items(), key=lambda item: item[1])), dict(linked)
 
 
 def _org_units(programme_id: int) -> tuple[tuple, dict]:
@@ -687,81 +652,6 @@ def _measure_row(m: MeasureReadings, names: dict) -> MeasureRow:
         row.target_shown = target_text(latest.target, unit, measure.polarity)
         row.rag = latest.rag
     return row
-
-
-# ---------------------------------------------------------------- risks
-
-
-# What a risk's scores, review date and status were is undone from the audit trail (risks keep
-# no history of their own, and every write through a service records each field's old value).
-RISK_FIGURES = ("current_likelihood", "current_impact", "target_likelihood", "target_impact", "review_date",
-                "status")
-
-
-def risks_as_at(programme_id: int, as_at: date, *fields: str) -> list[dict]:
-    """The programme's open risks as they stood at the end of `as_at`, with `fields` too: today's rows,
-    with every change audited after that day undone. A risk recorded later is shown as first
-    recorded, as an action added later is (a register imported today still has a past); names
-    (owner, objective) are today's. Queries: 1, and 1 more for a past date."""
-    rows = list(Risk.objects.filter(programme_id=programme_id).order_by("reference")
-                .values("id", *RISK_FIGURES, *fields))
-    if rows and as_at < timezone.localdate():
-        by_id = {str(row["id"]): row for row in rows}
-        after = timezone.make_aware(datetime.combine(as_at + timedelta(days=1), time.min))
-        later = (AuditEntry.objects.filter(model=Risk._meta.label_lower, object_id__in=list(by_id), at__gte=after,
-                                           action="updated")
-                 .order_by("-at", "-id").values_list("object_id", "changes"))
-        for object_id, changes in later:
-            row = by_id[object_id]
-            for name, (old, _new) in changes.items():
-                if name in RISK_FIGURES:
-                    row[name] = date.fromisoformat(old) if name == "review_date" and old else old
-    return [row for row in rows if row["status"] == Risk.Status.OPEN]
-
-
-def _risks(programme_id: int, as_at: date) -> tuple[dict, int]:
-    counts, overdue = defaultdict(int), 0
-    for row in risks_as_at(programme_id, as_at):
-        counts[(row["current_likelihood"], row["current_impact"])] += 1
-        overdue += rules.risk_review_overdue(row["review_date"], as_at)
-    return dict(counts), overdue
-
-
-@dataclass
-class RiskRow:
-    id: int
-    ref: str
-    title: str
-    owner: str
-    objective: str
-    likelihood: int
-    impact: int
-    score: int
-    band: Rag
-    target_score: int
-    review_date: date | None
-    review_overdue: bool
-    mitigation: str
-
-
-def risk_list(programme_id: int, *, as_at: date, likelihood: int | None = None, impact: int | None = None,
-              settings_: rules.RollupSettings = rules.DEFAULT_SETTINGS) -> list[RiskRow]:
-    rows = []
-    for r in risks_as_at(programme_id, as_at, "reference", "title", "owner__name", "objective__reference",
-                         "mitigation"):
-        if (likelihood and r["current_likelihood"] != likelihood) or (impact and r["current_impact"] != impact):
-            continue
-        score = rules.risk_score(r["current_likelihood"], r["current_impact"])
-        rows.append(RiskRow(
-            id=r["id"], ref=r["reference"], title=r["title"], owner=r["owner__name"] or "",
-            objective=r["objective__reference"] or "", likelihood=r["current_likelihood"],
-            impact=r["current_impact"], score=score, band=rules.risk_band(score, settings_),
-            target_score=rules.risk_score(r["target_likelihood"], r["target_impact"]),
-            review_date=r["review_date"], review_overdue=rules.risk_review_overdue(r["review_date"], as_at),
-            mitigation=r["mitigation"],
-        ))
-    rows.sort(key=lambda row: (-row.score, row.ref))
-    return rows
 
 
 def programme_settings(programme_id: int) -> tuple[str, str, rules.RollupSettings] | None:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from governance.selectors import risk_list
 from programmes.permissions import can_read_everything, require_reader, signed_in_and
 from programmes.roles import OFFICER, has_role
 
@@ -236,8 +237,7 @@ def risks(request, pk):
     short_name, name, rollup_settings = programme
     form = RiskFilterForm(request.GET)
     likelihood, impact = form.chosen()
-    rows = selectors.risk_list(pk, as_at=as_at.on, likelihood=likelihood, impact=impact,
-                               settings_=rollup_settings)
+    rows = risk_list(pk, as_at=as_at.on, likelihood=likelihood, impact=impact, settings_=rollup_settings)
     return render(request, "dashboards/risks.html", {
         "as_at": as_at, "programme_id": pk, "programme_name": name, "programme_ref": short_name,
         "risks": rows, "form": form, "likelihood": likelihood, "impact": impact,

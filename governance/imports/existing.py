@@ -2,10 +2,13 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import connection
 
 from actionplans.models import Action, Measure, MeasureTarget, ProgressUpdate
+from actionplans.rollup import history_as_at
+from actionplans.services import update_becomes_current
 from governance.models import Risk
 from programmes.models import Objective, Person, ReportingPeriod
 
@@ -21,6 +24,7 @@ RISK_FIELDS = ("id", "reference", "title", "description", "owner_id", "objective
                "mitigation", "status", "current_likelihood", "current_impact", "inherent_likelihood",
                "inherent_impact", "target_likelihood", "target_impact")
 PERSON_FIELDS = ("id", "name", "email", "initials", "is_group")
+PROGRESS_FIELDS = ("status", "percent", "declared_rag", "declared_rag_reason", "commentary")
 
 
 @dataclass
@@ -40,6 +44,9 @@ class Existing:
     measure_objectives: dict = field(default_factory=lambda: defaultdict(set))
     targets: dict = field(default_factory=dict)  # (measure id, period id) -> row
     latest_commentary: dict = field(default_factory=dict)  # action id -> commentary
+    # Action id -> its latest update on or before the as-at date (PROGRESS_FIELDS), loaded only when
+    # an action has an update later than that date: the file's progress is compared with it.
+    progress_as_at: dict = field(default_factory=dict)
 
     def objective_key(self, objective_id) -> str | None:
         return self._objective_keys.get(objective_id) if objective_id else None
@@ -70,8 +77,10 @@ def _pairs(through, left: str, right: str, **filters) -> dict:
     return grouped
 
 
-def load_existing(programme_id: int | None, *, lock: bool = False) -> Existing:
-    """Lock (for the commit) takes the programme's actions, so no officer's save lands in between."""
+def load_existing(programme_id: int | None, *, lock: bool = False, as_at: date | None = None) -> Existing:
+    """Lock (for the commit) takes the programme's actions, so no officer's save lands in between.
+    With the as-at date, the progress on that date of the actions updated since (one more query,
+    only when there are any)."""
     existing = Existing(
         people=list(Person.objects.order_by("id").values(*PERSON_FIELDS)),
         periods=dict(ReportingPeriod.objects.values_list("name", "id")),
@@ -105,6 +114,9 @@ def load_existing(programme_id: int | None, *, lock: bool = False) -> Existing:
         .values("id", "measure_id", "period_id", "value", "text")
     }
     existing.latest_commentary = latest_commentary(programme_id)
+    if as_at is not None and any(not update_becomes_current(as_at, a["last_updated_on"])
+                                 for a in existing.actions.values()):
+        existing.progress_as_at = history_as_at([programme_id], as_at, PROGRESS_FIELDS)
     existing.index()
     return existing
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from .values import financial_year_from_heading
 
 MIXED, OBJECTIVES, ACTIONS, MEASURES, RISKS = "mixed", "objectives", "actions", "measures", "risks"
-SHEET_KINDS = (MIXED, OBJECTIVES, ACTIONS, MEASURES, RISKS)
 IGNORE = "ignore"
 TARGET_PREFIX = "target:"
 

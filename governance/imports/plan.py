@@ -17,14 +17,18 @@ Rules worth knowing:
   that objective exists nowhere it is created, named with its reference, with a warning. A new
   action with no objective at all goes under "Actions without an objective" (UNASSIGNED).
 - An action's status, percent, declared RAG and note become a progress update dated the as-at
-  date, only when one of them differs from the action's current state.
+  date, only when one of them differs from the action's state on that date. That is its current
+  state, and the update becomes the current one, unless the action has a later update: then it
+  is its latest update on or before the as-at date, and the file's progress joins the history
+  without changing the current figures, as actionplans.services.action_record_progress does
+  (both ask actionplans.services.update_becomes_current).
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from actionplans.services import normalise_progress
+from actionplans.services import normalise_progress, update_becomes_current
 from programmes import rules
 from programmes.choices import ObjectiveKind, Status
 from programmes.html import sanitise_rich_text
@@ -67,6 +71,8 @@ RISK_SCORES = (("likelihood", "current_likelihood"), ("impact", "current_impact"
                ("target_likelihood", "target_likelihood"), ("target_impact", "target_impact"))
 CLOSED_WORDS = {"closed", "complete", "completed", "retired"}
 HELD_STATUSES = (Status.ON_HOLD, Status.CANCELLED, Status.DEFERRED)
+NO_PROGRESS = {"status": Status.NOT_STARTED.value, "percent": 0, "declared_rag": "", "declared_rag_reason": "",
+               "commentary": ""}
 CHOICES = {
     "unit": {"percentage": "percentage", "percent": "percentage", "%": "percentage", "number": "number",
              "count": "number", "currency": "currency", "£": "currency", "money": "currency",
@@ -134,6 +140,11 @@ class Plan:
     @property
     def progress_updates(self) -> int:
         return sum(1 for r in self.records[ACTION].values() if r.progress is not None)
+
+
+def history_text(progress: dict, as_at: date) -> str:
+    """A back-dated update as the preview shows it: it joins the history, the current figures stay."""
+    return f"update of {show(as_at)} added: {progress['percent']}%, {Status(progress['status']).label.lower()}"
 
 
 def show(value):
@@ -461,7 +472,9 @@ class Planner:
         percent = self.parse(parse_percent, row, "percent")
         rag = self.parse(parse_rag, row, "rag")
         note = sanitise_rich_text(str(row.values["note"])) if "note" in row.values else None
-        current = self.current_progress(existing)
+        last = existing["last_updated_on"] if existing else None
+        becomes_current = update_becomes_current(self.as_at, last)
+        current = self.current_progress(existing) if becomes_current else self.progress_as_at(existing)
         milestone = record.values.get("is_milestone", bool(existing and existing["is_milestone"]))
         status = status or self.status_without_column(rag, percent, current)
         final = normalise_progress(percent=current["percent"] if percent is None else percent, status=status,
@@ -477,13 +490,13 @@ class Planner:
             changed["commentary"] = [current["commentary"], note]
         if existing is not None and not changed:
             return
-        last = existing and existing["last_updated_on"]
-        if last and self.as_at < last:
+        if not becomes_current:
             self.warn(row, "percent" if "percent" in row.values else "status",
                       f"{record.ref} has a later update (on {last:%d/%m/%Y}) than the as-at date, so the "
-                      "file's progress was not applied.")
-            return
-        record.progress = {**wanted, "commentary": note or "", "changed": changed}
+                      f"file's progress joins its history, dated {self.as_at:%d/%m/%Y}, and its current "
+                      "figures stay as they are.")
+            changed = {}  # the action's own fields do not change
+        record.progress = {**wanted, "commentary": note or "", "changed": changed, "current": becomes_current}
 
     def status_without_column(self, rag: str | None, percent: int | None, current: dict) -> str:
         """No status written: Blue means completed; else the percent says (0 not started, 100 done)."""
@@ -504,11 +517,15 @@ class Planner:
 
     def current_progress(self, existing: dict | None) -> dict:
         if existing is None:
-            return {"status": Status.NOT_STARTED.value, "percent": 0, "declared_rag": "",
-                    "declared_rag_reason": "", "commentary": ""}
+            return dict(NO_PROGRESS)
         names = ("status", "percent", "declared_rag", "declared_rag_reason")
         current = {name: existing[name] for name in names}
         return {**current, "commentary": self.existing.latest_commentary.get(existing["id"], "")}
+
+    def progress_as_at(self, existing: dict) -> dict:
+        """The action's progress on the as-at date: its latest update on or before it, else none yet."""
+        update = self.existing.progress_as_at.get(existing["id"])
+        return dict(NO_PROGRESS) if update is None else {name: update[name] for name in NO_PROGRESS}
 
     # ------------------------------------------------------------ measures and risks
 
@@ -642,6 +659,8 @@ class Planner:
         if record.progress is not None:
             for name, (old, new) in record.progress["changed"].items():
                 record.changes[name] = [show(old), show(new)]
+            if not record.progress["current"]:
+                record.changes["history"] = [None, history_text(record.progress, self.as_at)]
         record.op = UPDATE if record.changes else UNCHANGED
 
     def settle_targets(self, record: Record, row: dict | None) -> None:

@@ -70,7 +70,7 @@ def final_actions(records: dict, existing) -> dict:
         entry["objective"] = record.links.get("objective_id", entry["objective"])
         entry["weight"] = record.values.get("weight", entry["weight"])
         entry["milestone"] = record.values.get("is_milestone", entry["milestone"])
-        if record.progress is not None:
+        if record.progress is not None and record.progress["current"]:  # a back-dated one joins the history only
             entry["status"], entry["percent"] = record.progress["status"], record.progress["percent"]
     return {key: entry for key, entry in final.items() if entry["objective"] is not None}
 

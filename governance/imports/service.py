@@ -175,7 +175,7 @@ def _refusal(programme, new_programme_name: str, as_at: date, today: date) -> st
 
 
 def _plan(layout, issues: Issues, programme: Programme | None, as_at: date, *, lock: bool) -> Plan:
-    existing = load_existing(programme.pk if programme else None, lock=lock)
+    existing = load_existing(programme.pk if programme else None, lock=lock, as_at=as_at)
     settings = rules.DEFAULT_SETTINGS if programme is None else settings_for(_setting_values(programme))
     manual = programme is not None and programme.percent_method == PercentMethod.MANUAL
     plan = build_plan(layout, existing=existing, as_at=as_at, issues=issues, settings=settings,

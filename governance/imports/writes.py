@@ -188,8 +188,10 @@ class Writer:
                      touched, self.action_ids, existing.action_contributes, self.objective)
 
     def apply_progress(self, action: Action, record) -> bool:
+        """The plan's update becomes the action's current state, unless it is back-dated (the plan
+        decided, as action_record_progress does): then it only joins the history."""
         progress = record.progress
-        if progress is None:
+        if progress is None or not progress["current"]:
             return False
         for name in ("status", "percent", "declared_rag", "declared_rag_reason"):
             setattr(action, name, progress[name])

@@ -13,6 +13,7 @@ from actionplans.services import (
     action_record_progress,
     action_save,
     measure_record_value,
+    update_becomes_current,
 )
 from programmes.models import AuditEntry
 from tests.factories import (
@@ -206,6 +207,28 @@ def test_recording_progress_keeps_an_update_and_audits_it_with_its_channel():
     assert (action.percent, action.version) == (40, 2)
     entry = AuditEntry.objects.get(model="actionplans.action")
     assert (entry.channel, entry.user, entry.changes["percent"]) == ("browser", sam, [0, 40])
+
+
+def test_only_an_update_dated_before_the_latest_is_back_dated():
+    july_10 = date(2024, 7, 10)
+    assert update_becomes_current(july_10, None)
+    assert update_becomes_current(july_10, july_10)  # the same day: the later one is current
+    assert update_becomes_current(date(2024, 7, 11), july_10)
+    assert not update_becomes_current(date(2024, 6, 30), july_10)
+
+
+def test_a_back_dated_update_joins_the_history_and_leaves_the_current_figures():
+    action = ActionFactory(percent=0, status="not_started")
+    action_record_progress(action=action, percent=60, status="in_progress", effective_date=date(2024, 7, 10))
+
+    update = action_record_progress(action=action, percent=40, status="on_hold", effective_date=date(2024, 6, 30),
+                                    declared_rag="amber", declared_rag_reason="Waiting")
+
+    assert (update.effective_date, update.percent, update.status) == (date(2024, 6, 30), 40, "on_hold")
+    assert (action.percent, action.status, action.declared_rag, action.last_updated_on, action.version) == (
+        60, "in_progress", "", date(2024, 7, 10), 3)
+    assert action.updates.count() == 2
+    assert AuditEntry.objects.filter(model="actionplans.action").latest("id").changes == {}
 
 
 def test_recording_a_measure_value_is_audited_with_its_channel():

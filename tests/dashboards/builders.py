@@ -13,26 +13,13 @@ from actionplans.services import (
 )
 from governance.models import Board, Risk
 from programmes.choices import ObjectiveKind
-from programmes.models import OrgUnit, ReportingPeriod
+from programmes.models import OrgUnit
 from programmes.services import person_create, programme_create, record_save
+from tests.programmes.builders import financial_year_2024
 
 JUNE_30 = date(2024, 6, 30)
 SEPTEMBER_30 = date(2024, 9, 30)
 JULY_15 = date(2024, 7, 15)
-
-
-def financial_year_2024():
-    quarters = [
-        ("2024/25 Q1", 1, date(2024, 4, 1), date(2024, 6, 30)),
-        ("2024/25 Q2", 2, date(2024, 7, 1), date(2024, 9, 30)),
-        ("2024/25 Q3", 3, date(2024, 10, 1), date(2024, 12, 31)),
-        ("2024/25 Q4", 4, date(2025, 1, 1), date(2025, 3, 31)),
-    ]
-    return [
-        record_save(ReportingPeriod(name=name, kind="quarter", financial_year="2024/25", quarter=q, start=s, end=e),
-                    channel="command")
-        for name, q, s, e in quarters
-    ]
 
 
 def record(action, percent, on, status="in_progress", **extra):

@@ -19,10 +19,10 @@ from tests.dashboards.builders import (
     JULY_15,
     JUNE_30,
     council_plan,
-    financial_year_2024,
     record,
     simple_programme,
 )
+from tests.programmes.builders import financial_year_2024
 
 pytestmark = pytest.mark.django_db
 Rag = rules.Rag
@@ -36,26 +36,18 @@ def version():
     return selectors.data_version()
 
 
-# ---------------------------------------------------------------- comparison period
+# ---------------------------------------------------------------- periods
 
 
-def test_the_comparison_is_the_end_of_the_previous_quarter():
-    council_plan()
-    since = selectors.previous_period(JULY_15, selectors.reporting_periods())
-    assert since == selectors.Comparison(JUNE_30, "2024/25 Q1")
-
-
-def test_on_the_last_day_of_a_quarter_the_comparison_is_the_quarter_before():
-    council_plan()
-    since = selectors.previous_period(date(2024, 9, 30), selectors.reporting_periods())
-    assert since.label == "2024/25 Q1"
-
-
-def test_without_an_earlier_quarter_the_comparison_is_ninety_days_back():
-    council_plan()
-    since = selectors.previous_period(JUNE_30, selectors.reporting_periods())
-    assert since == selectors.Comparison(date(2024, 4, 1), "1 April 2024")
-    assert selectors.previous_period(JUNE_30, []) == since
+def test_the_reporting_periods_are_read_once_per_data_version():
+    financial_year_2024()
+    with CaptureQueriesContext(connection) as first:
+        periods = selectors.reporting_periods(("version", 1))
+    with CaptureQueriesContext(connection) as again:
+        kept = selectors.reporting_periods(("version", 1))
+    assert (len(first), len(again)) == (1, 0) and kept is periods
+    assert [p["name"] for p in periods] == ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4"]
+    assert selectors.reporting_periods(("version", 2)) is not periods
 
 
 # ---------------------------------------------------------------- portfolio
@@ -197,13 +189,6 @@ def test_the_heat_map_counts_open_risks_only():
     assert page.heat_map.grid[1][4].count == 2 and page.heat_map.grid[1][4].href == "?l=4&i=5"
     assert page.heat_map.grid[0][4].count == 0  # the closed 5 x 5 risk
     assert page.risks_review_overdue == 1
-
-
-def test_the_risk_list_filters_by_likelihood_and_impact():
-    plan = council_plan()
-    rows = selectors.risk_list(plan.programme.pk, as_at=today(), likelihood=4, impact=5)
-    assert [(r.ref, r.score, r.band) for r in rows] == [("R1", 20, Rag.RED), ("R2", 20, Rag.RED)]
-    assert rows[0].review_overdue and not rows[1].review_overdue
 
 
 def test_an_explanation_lists_every_child_with_its_figures():
