@@ -533,3 +533,11 @@ def tree_as_dict(tree: ProgrammeTree) -> dict:
         return out
 
     return node(tree.result)
+
+
+def programme_settings(programme_id: int) -> tuple[str, str, rules.RollupSettings] | None:
+    """(short name, name, roll-up settings) of one programme: one query."""
+    row = Programme.objects.filter(pk=programme_id).values(*PROGRAMME_FIELDS).first()
+    if row is None:
+        return None
+    return row["short_name"], row["name"], settings_for(row)

@@ -16,7 +16,7 @@ as writes go through the services (they must: see docs/style.md).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,11 +39,9 @@ from actionplans.rollup import (
     ACTION,
     OBJECTIVE,
     PROGRAMME,
-    PROGRAMME_FIELDS,
     ProgrammeTree,
     compute_trees,
     derived_status,
-    settings_for,
 )
 from governance.selectors import programme_boards, risk_counts
 from programmes import periods as calendar
@@ -51,6 +49,7 @@ from programmes import rules
 from programmes.choices import ObjectiveKind, Status
 from programmes.models import AuditEntry, Objective, Programme, ReportingPeriod
 from programmes.periods import Comparison, previous_period
+from programmes.selectors import programme_org_units
 
 from . import charts
 from .filters import ActionCriteria, FilterChoices, action_matches
@@ -451,7 +450,7 @@ def programme_page(
     rows = [node_row(tree, r, as_at) for r in rules.iter_results(tree.result) if r.key[0] != PROGRAMME]
     actions = [r for r in rows if r.kind == ACTION]
     boards, board_objectives = programme_boards(programme_id)
-    org_units, org_unit_objectives = _org_units(programme_id)
+    org_units, org_unit_objectives = programme_org_units(programme_id)
     themes = tuple((r.id, f"{r.ref} {r.title}") for r in rows if r.objective_kind == ObjectiveKind.THEME)
     owners = {}
     for r in actions:
@@ -478,17 +477,6 @@ def programme_page(
         board_objectives=board_objectives, org_unit_objectives=org_unit_objectives,
         descendants=_descendants(tree),
     )
-
-
-def _org_units(programme_id: int) -> tuple[tuple, dict]:
-    rows = Objective.org_units.through.objects.filter(objective__programme_id=programme_id).values_list(
-        "orgunit_id", "orgunit__name", "objective_id"
-    )
-    labels, linked = {}, defaultdict(set)
-    for unit_id, name, objective_id in rows:
-        labels[unit_id] = name
-        linked[unit_id].add(objective_id)
-    return tuple(sorted(labels.items(), key=lambda item: item[1])), dict(linked)
 
 
 def _descendants(tree: ProgrammeTree) -> dict[int, frozenset]:
@@ -652,12 +640,3 @@ def _measure_row(m: MeasureReadings, names: dict) -> MeasureRow:
         row.target_shown = target_text(latest.target, unit, measure.polarity)
         row.rag = latest.rag
     return row
-
-
-def programme_settings(programme_id: int) -> tuple[str, str, rules.RollupSettings] | None:
-    """(short name, name, roll-up settings) of one programme: one query."""
-    row = Programme.objects.filter(pk=programme_id).values(*PROGRAMME_FIELDS).first()
-    if row is None:
-        return None
-    return row["short_name"], row["name"], settings_for(row)
-

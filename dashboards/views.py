@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from actionplans.rollup import programme_settings
 from governance.selectors import risk_list
 from programmes.permissions import can_read_everything, require_reader, signed_in_and
 from programmes.roles import OFFICER, has_role
@@ -231,7 +232,7 @@ def explanation(request, pk, kind, node_id):
 @reader_required
 def risks(request, pk):
     as_at = _as_at(request)
-    programme = selectors.programme_settings(pk)
+    programme = programme_settings(pk)
     if programme is None:
         raise Http404("There is no programme with that number.")
     short_name, name, rollup_settings = programme

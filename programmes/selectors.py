@@ -1,0 +1,18 @@
+"""Reads of programmes' own records that span relations."""
+
+from collections import defaultdict
+
+from .models import Objective
+
+
+def programme_org_units(programme_id: int) -> tuple[tuple, dict]:
+    """The org units linked to the programme's objectives, sorted by name, and which objectives each
+    is linked to: one query."""
+    rows = Objective.org_units.through.objects.filter(objective__programme_id=programme_id).values_list(
+        "orgunit_id", "orgunit__name", "objective_id"
+    )
+    labels, linked = {}, defaultdict(set)
+    for unit_id, name, objective_id in rows:
+        labels[unit_id] = name
+        linked[unit_id].add(objective_id)
+    return tuple(sorted(labels.items(), key=lambda item: item[1])), dict(linked)
