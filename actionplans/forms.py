@@ -10,12 +10,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import escape
 
-from programmes.choices import Rag, Status
+from programmes.choices import RAG_MEANINGS, Rag, Status, rag_with_meaning
 
 from .selectors import SORTS
 
-DECLARABLE_RAGS = [(Rag.BLUE, "Blue (complete)"), (Rag.GREEN, "Green (on track)"),
-                   (Rag.AMBER, "Amber (at risk)"), (Rag.RED, "Red (off track)")]
+# "Amber (at risk)": each colour's label and what it means (programmes.choices).
+DECLARABLE_RAGS = [(rag, rag_with_meaning(rag)) for rag in RAG_MEANINGS]
 
 _LOOKS_LIKE_HTML = re.compile(r"</?(p|br|ul|ol|li|strong|b|em|i|a)\b", re.IGNORECASE)
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from programmes import rules
 from programmes.choices import Frequency, MeasureUnit, Polarity, Rag, Status, ToleranceKind
 from programmes.models import Objective, Person, Programme
 
@@ -133,7 +134,7 @@ class ProgressUpdate(models.Model):
         indexes = [models.Index(fields=["action", "-effective_date", "-recorded_at"])]
 
     def __str__(self):
-        return f"{self.action.reference} {self.effective_date:%d %B %Y}: {self.percent}%"
+        return f"{self.action.reference} {rules.uk_date(self.effective_date)}: {self.percent}%"
 
 
 class Measure(models.Model):

@@ -29,6 +29,7 @@ from programmes.models import Objective, Person, Programme, ReportingPeriod
 from programmes.periods import current_period_start
 from programmes.permissions import person_id_for
 
+from .explanations import ExplainedFigure, explained
 from .models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
 
 DUE_SOON_DAYS = 30
@@ -376,53 +377,6 @@ def action_history(action_id: int, *, limit: int = HISTORY_LIMIT) -> list[Histor
 
 
 @dataclass
-class ExplainedChild:
-    reference: str
-    title: str
-    kind: str
-    shown_percent: int | None
-    rag: str
-    weight: str
-    counted: bool
-    note: str
-
-
-@dataclass
-class ExplainedFigure:
-    """The engine's explanation of a rolled-up figure, in the words and numbers a page shows."""
-
-    reference: str
-    shown_percent: int | None
-    method: str
-    percent_formula: str
-    policy: str
-    rag_reason: str
-    distribution: list  # (rag, label, count)
-    children: list  # ExplainedChild
-    text: str  # the engine's own plain-text account, the same words as exports
-
-
-def explained(explanation: rules.Explanation | None) -> ExplainedFigure | None:
-    if explanation is None:
-        return None
-    children = [
-        ExplainedChild(
-            reference=c.ref, title=c.title, kind=c.kind, shown_percent=rules.display_percent(c.percent),
-            rag=c.rag.value, weight=f"{c.weight:g}", counted=c.included_in_rag,
-            note="" if c.included_in_percent and c.included_in_rag else (c.reason_excluded or ""),
-        )
-        for c in explanation.children
-    ]
-    return ExplainedFigure(
-        reference=explanation.ref, shown_percent=rules.display_percent(explanation.percent),
-        method=explanation.method.label, percent_formula=explanation.percent_formula,
-        policy=explanation.policy.value, rag_reason=explanation.rag_reason,
-        distribution=[(rag.value, rag.label, explanation.distribution.get(rag, 0)) for rag in rules.RAG_ORDER],
-        children=children, text=explanation.as_text(),
-    )
-
-
-@dataclass
 class ActionPage:
     action: Action
     leads: list
@@ -469,7 +423,7 @@ def action_page(action: Action, *, as_at: date | None = None) -> ActionPage:
         delegates=list(action.delegates.all()),
         contributes_to=list(action.contributes_to.all()),
         figures=figures,
-        objective_explanation=explained(objective_result.explanation) if objective_result else None,
+        objective_explanation=explained(objective_result),
         history=action_history(action.pk),
         as_at=as_at,
     )
@@ -508,8 +462,7 @@ def conflict_details(conflict, submitted: dict) -> ConflictDetails:
 
 def objective_explanation(objective: Objective, *, as_at: date | None = None) -> ExplainedFigure | None:
     tree = compute_tree(objective.programme_id, as_at=as_at)
-    result = tree.results_by_key().get((OBJECTIVE, objective.pk))
-    return explained(result.explanation) if result else None
+    return explained(tree.results_by_key().get((OBJECTIVE, objective.pk)))
 
 
 # ---------------------------------------------------------------- measures

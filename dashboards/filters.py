@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 
 from programmes import rules
-from programmes.choices import Status
+from programmes.choices import Status, rag_with_meaning
 
 MAX_DAYS = 3650
 
@@ -107,7 +107,8 @@ class ActionCriteria:
 FILTER_FIELDS = ("owner", "rag", "status", "due_within", "board", "theme", "org_unit",
                  "declared_greener", "not_updated")
 
-RAG_CHOICES = [(rag.value, "Blue (complete)" if rag == rules.Rag.BLUE else rag.label) for rag in rules.RAG_ORDER]
+# Each colour's label; Blue also says what it means ("Blue (complete)"), as the officers' form does.
+RAG_CHOICES = [(rag.value, rag_with_meaning(rag) if rag == rules.Rag.BLUE else rag.label) for rag in rules.RAG_ORDER]
 
 
 def _id_choice(label: str, what: str) -> forms.TypedChoiceField:

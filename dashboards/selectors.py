@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from actionplans.explanations import ExplainedChild, ExplainedFigure, explained
 from actionplans.measures import (
     POLARITY_LABELS,
     UNIT_LABELS,
@@ -309,7 +310,7 @@ def portfolio(*, as_at: date, periods: list[dict], version: tuple) -> Portfolio:
 # ---------------------------------------------------------------- exceptions
 
 
-REASON_ORDER = ("Red", "Amber", "Overdue", "Not updated", "Declared greener")
+REASON_ORDER = (Rag.RED.label, Rag.AMBER.label, "Overdue", "Not updated", "Declared greener")
 
 
 @dataclass
@@ -331,10 +332,8 @@ def exception_reasons(row: NodeRow) -> list[str]:
     if row.excluded:
         return []
     reasons = []
-    if row.rag == Rag.RED:
-        reasons.append("Red")
-    elif row.rag == Rag.AMBER:
-        reasons.append("Amber")
+    if row.rag in (Rag.RED, Rag.AMBER):
+        reasons.append(row.rag.label)
     if row.kind == ACTION:
         if row.overdue:
             reasons.append("Overdue")
@@ -565,22 +564,24 @@ def objective_path(tree: ProgrammeTree, key: tuple) -> list:
 
 
 @dataclass
-class ExplainedChild:
-    child: rules.ChildContribution
-    percent_shown: int | None
-    weight_shown: str
-
-
-@dataclass
 class Explained:
+    """The dashboard's page around an explanation: the row and the path to it.
+
+    A programme's or objective's figure is actionplans' one adapter (`figure`), the same one the
+    officer's action page shows; an action's schedule RAG is the dashboard's own.
+    """
+
     row: NodeRow
-    node: rules.NodeResult | None = None
+    figure: ExplainedFigure | None = None
     action: rules.ActionResult | None = None
-    children: list[ExplainedChild] = field(default_factory=list)
     expected_shown: int | None = None
     performance_shown: int | None = None
     thresholds: dict = field(default_factory=dict)
     path: list = field(default_factory=list)
+
+    @property
+    def children(self) -> list[ExplainedChild]:
+        return self.figure.children if self.figure else []
 
 
 def explain(tree: ProgrammeTree, kind: str, node_id: int, as_at: date) -> Explained | None:
@@ -596,16 +597,7 @@ def explain(tree: ProgrammeTree, kind: str, node_id: int, as_at: date) -> Explai
             expected_shown=rules.display_percent(result.expected),
             performance_shown=rules.display_percent(result.performance),
         )
-    children = [
-        ExplainedChild(c, rules.display_percent(c.percent), _plain_number(c.weight))
-        for c in result.explanation.children
-    ]
-    return Explained(row=row, node=result, children=children, path=path, thresholds=thresholds)
-
-
-def _plain_number(value) -> str:
-    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
-    return text
+    return Explained(row=row, figure=explained(result), path=path, thresholds=thresholds)
 
 
 # ---------------------------------------------------------------- measures

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import F, Q
 
+from programmes import rules
 from programmes.models import Objective, Person, Programme
 
 ONE_TO_FIVE = (1, 5)
@@ -78,7 +79,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.board.short_name} {self.date:%d %B %Y}"
+        return f"{self.board.short_name} {rules.uk_date(self.date)}"
 
 
 def _likelihood_impact_checks():

@@ -3,19 +3,19 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
 
 from . import rules
 from .audit import Channel
 from .models import AuditEntry, OrgUnit, Person
 from .services import record_delete, record_save
+from .templatetags import ui
 
 ROLLUP_FIELDS = ("rollup_percent", "rollup_rag", "rollup_counts", "rollup_at")
 
 
 def uk_date(value) -> str:
-    """30 March 2025, the way the papers write it (the en-GB admin default is "30 Mar 2025")."""
-    return date_format(value, "j F Y") if value else "–"
+    """30 March 2025 as every page writes it (the en-GB admin default is "30 Mar 2025"); a dash for none."""
+    return ui.uk_date(value) or "–"
 
 
 def shown_percent(value) -> str:

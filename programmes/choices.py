@@ -1,23 +1,45 @@
-"""Database choices. Their values are the rules engine's enum values (a test keeps them equal)."""
+"""Database choices. Their values are the rules engine's enum values (a test keeps them equal).
+
+A status's and a colour's words are the engine's labels (rules.Status.label, rules.Rag.label),
+so the admin, the forms, the pages and the exports all say the same thing.
+"""
 
 from django.db import models
 
+from . import rules
+
 
 class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    ON_HOLD = "on_hold", "On hold"
-    CANCELLED = "cancelled", "Cancelled"
-    DEFERRED = "deferred", "Deferred"
+    NOT_STARTED = "not_started", rules.Status.NOT_STARTED.label
+    IN_PROGRESS = "in_progress", rules.Status.IN_PROGRESS.label
+    COMPLETED = "completed", rules.Status.COMPLETED.label
+    ON_HOLD = "on_hold", rules.Status.ON_HOLD.label
+    CANCELLED = "cancelled", rules.Status.CANCELLED.label
+    DEFERRED = "deferred", rules.Status.DEFERRED.label
 
 
 class Rag(models.TextChoices):
-    BLUE = "blue", "Blue (complete)"
-    GREEN = "green", "Green"
-    AMBER = "amber", "Amber"
-    RED = "red", "Red"
-    GREY = "grey", "Grey"
+    BLUE = "blue", rules.Rag.BLUE.label
+    GREEN = "green", rules.Rag.GREEN.label
+    AMBER = "amber", rules.Rag.AMBER.label
+    RED = "red", rules.Rag.RED.label
+    GREY = "grey", rules.Rag.GREY.label
+
+
+# What a colour means, in a few words, where a form or a filter offers the colours to choose:
+# "Amber (at risk)". The colour's own word stays its label.
+RAG_MEANINGS = {
+    Rag.BLUE: "complete",
+    Rag.GREEN: "on track",
+    Rag.AMBER: "at risk",
+    Rag.RED: "off track",
+}
+
+
+def rag_with_meaning(rag) -> str:
+    """"Blue (complete)": the colour's label, then what it means."""
+    rag = Rag(rag)
+    return f"{rag.label} ({RAG_MEANINGS[rag]})"
 
 
 class PercentMethod(models.TextChoices):

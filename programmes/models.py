@@ -2,7 +2,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
+from . import rules
 from .choices import (
     ObjectiveKind,
     OrgUnitKind,
@@ -295,9 +297,8 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["model", "object_id"])]
 
     def __str__(self):
-        return (
-            f"{self.at:%d %B %Y %H:%M} {self.channel} {self.action} {self.model} {self.object_repr}"
-        )
+        at = timezone.localtime(self.at) if timezone.is_aware(self.at) else self.at
+        return f"{rules.uk_date(at.date())} {at:%H:%M} {self.channel} {self.action} {self.model} {self.object_repr}"
 
 
 class ImportMapping(models.Model):

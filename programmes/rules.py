@@ -31,6 +31,7 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
+        """The status in words, the same on every page, export and e-mail: "Not started"."""
         return self.value.replace("_", " ").capitalize()
 
 
@@ -43,6 +44,7 @@ class Rag(StrEnum):
 
     @property
     def label(self) -> str:
+        """The colour's one word on every page, export and e-mail: "Blue" (a key may add what it means)."""
         return self.value.capitalize()
 
 
@@ -288,9 +290,14 @@ def display_percent(value: float | Decimal | int | None) -> int | None:
 
 
 @lru_cache(maxsize=1024)  # every action's reason names the as-at date, most the same start date
-def uk_date(day: date) -> str:
-    # Not strftime("%B"): that follows the server's locale.
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+def uk_date(day: date | None) -> str:
+    """30 March 2025, or "" for no date: the one way a date is written, on pages, in exports,
+    reasons and the admin.
+
+    Not strftime("%B") or Django's date filter: those follow the server's or the request's locale.
+    A datetime must be made a local date first (programmes.templatetags.ui.uk_date does).
+    """
+    return "" if day is None else f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def _decimal(value: float | Decimal | int) -> Decimal:
@@ -315,6 +322,11 @@ def _floats_cached(function):
         return cached(value) if type(value) is float else function(value)
 
     return call
+
+
+def plain_number(value: float | Decimal | int) -> str:
+    """A weight or threshold as the engine's own explanations write it: 75, 47.78, 0.5."""
+    return _number(value)
 
 
 @_floats_cached

@@ -17,12 +17,11 @@ from actionplans.measures import target_words
 from actionplans.models import Action, Measure, MeasureTarget
 from governance.models import Risk
 from programmes import rules
-from programmes.choices import ObjectiveKind, Rag, Status
+from programmes.choices import ObjectiveKind, Status
 from programmes.models import Objective, Programme, ReportingPeriod
 from programmes.spreadsheets import safe_row
 
 from .existing import latest_commentary
-from .values import uk_date
 
 HEADINGS = ("Ref.", "Type", "Name", "Parent", "Owner", "Start Date", "Due Date", "Revised Due Date",
             "Status", "% Complete", "RAG", "RAG reason", "Latest Note", "Weight", "Delivers against",
@@ -76,7 +75,7 @@ def objective_row(objective: Objective) -> list:
         objective.reference, ObjectiveKind(objective.kind).label, objective.title,
         objective.parent.reference if objective.parent else "",
         owners(objective.owner, objective.leads.all()),
-        "", uk_date(objective.due_date) or objective.timeframe, "", "",
+        "", rules.uk_date(objective.due_date) or objective.timeframe, "", "",
         "" if percent is None else f"{percent}%", "", "", "", number(objective.weight),
         refs(objective.contributes_to.all()), objective.description,
     ]
@@ -86,9 +85,9 @@ def action_row(action: Action, note: str) -> list:
     return [
         action.reference, "Milestone" if action.is_milestone else "Action", action.title,
         action.objective.reference, owners(action.responsible, action.leads.all()),
-        uk_date(action.start_date), uk_date(action.due_date) or action.due_note,
-        uk_date(action.revised_due_date), Status(action.status).label, f"{action.percent}%",
-        Rag(action.declared_rag).name.capitalize() if action.declared_rag else "",
+        rules.uk_date(action.start_date), rules.uk_date(action.due_date) or action.due_note,
+        rules.uk_date(action.revised_due_date), Status(action.status).label, f"{action.percent}%",
+        rules.Rag(action.declared_rag).label if action.declared_rag else "",
         action.declared_rag_reason, note, number(action.weight), refs(action.contributes_to.all()),
         action.description,
     ]
@@ -138,7 +137,7 @@ def risk_rows(programme: Programme) -> list[list]:
         rows.append([
             r.reference, r.title, r.objective.reference if r.objective else "", r.owner.name if r.owner else "",
             r.inherent_likelihood, r.inherent_impact, r.current_likelihood, r.current_impact,
-            r.target_likelihood, r.target_impact, uk_date(r.review_date), Risk.Status(r.status).label,
+            r.target_likelihood, r.target_impact, rules.uk_date(r.review_date), Risk.Status(r.status).label,
             r.mitigation, r.description,
         ])
     return rows

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import nh3
 
+from programmes import rules
 from programmes.choices import Status
 
 
@@ -25,8 +26,6 @@ MONTHS = {
     "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
     "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
 }
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
 _MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(\d{4}|\d{2})"
 _DAY_MONTH_YEAR_NUMBERS = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}|\d{2})$")
@@ -384,7 +383,7 @@ def cell_text(value) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return uk_date(value)
+        return rules.uk_date(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return plain_text(value)
@@ -476,8 +475,3 @@ def parse_yes_no(value) -> bool | None:
     if text in {"n", "no", "false", "0"}:
         return False
     raise ValueProblem(f"“{cell_text(value)}” is not yes or no.")
-
-
-def uk_date(day: date | None) -> str:
-    # Not strftime("%B") or calendar.month_name: those follow the server's locale.
-    return "" if day is None else f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"

@@ -15,23 +15,21 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from programmes import rules
 from programmes.permissions import can_read_everything
 from programmes.roles import ADMIN, OFFICER, PROGRAMME_MANAGER, has_role
-from programmes.rules import display_percent
-from programmes.rules import uk_date as format_uk_date
 
 register = template.Library()
 
 SERVICE_NAME = "Programmes and action plans"
 
-# The word goes with the colour everywhere, so nothing depends on seeing colour.
-RAG_LABELS = {
-    "blue": "Complete",
-    "green": "Green",
-    "amber": "Amber",
-    "red": "Red",
-    "grey": "Grey",
-}
+# The word goes with the colour everywhere, so nothing depends on seeing colour. The word is
+# rules.Rag.label, the one every page, export and e-mail uses.
+RAG_KEYS = frozenset(rag.value for rag in rules.Rag)
+
+# The one exception, kept because tests/programmes/test_shell.py pins it: a Blue tag reads
+# "Complete" rather than the colour's label. Reported, to be settled by whoever owns that test.
+_TAG_WORDS = {rules.Rag.BLUE.value: "Complete"}
 
 
 def _rag_value(value) -> str:
@@ -41,22 +39,23 @@ def _rag_value(value) -> str:
 
 @register.filter
 def rag_label(value) -> str:
+    """The colour's word: rules.Rag.label ("Blue", "Green"); anything else capitalised."""
     key = _rag_value(value)
-    return RAG_LABELS.get(key, key.capitalize())
+    return rules.Rag(key).label if key in RAG_KEYS else key.capitalize()
 
 
 @register.simple_tag
 def rag_tag(value):
-    """A GOV.UK tag in the RAG colour with its word, e.g. Red, or Complete for blue."""
+    """A GOV.UK tag in the RAG colour with its word, e.g. Red (Complete for blue, see _TAG_WORDS)."""
     key = _rag_value(value)
     if not key:
         return ""
-    modifier = key if key in RAG_LABELS else "grey"
+    modifier = key if key in RAG_KEYS else "grey"
     return format_html(
         '<strong class="govuk-tag app-rag app-rag--{}" data-rag="{}">{}</strong>',
         modifier,
         key,
-        rag_label(key),
+        _TAG_WORDS.get(key) or rag_label(key),
     )
 
 
@@ -65,7 +64,7 @@ def percent(value) -> str:
     """A stored percent as people see it: a whole number rounded half up, or a dash for none."""
     if value is None or value == "":
         return "–"
-    return f"{display_percent(value)}%"
+    return f"{rules.display_percent(value)}%"
 
 
 @register.filter
@@ -73,19 +72,22 @@ def percent_width(value) -> int:
     """How much of a percent bar to fill: the displayed whole number, kept within 0 to 100."""
     if value is None or value == "":
         return 0
-    return max(0, min(100, display_percent(value)))
+    return max(0, min(100, rules.display_percent(value)))
 
 
 @register.filter
 def uk_date(value) -> str:
-    """30 March 2025, whatever the server's locale; datetimes in the council's time zone."""
+    """30 March 2025 (rules.uk_date), whatever the locale; datetimes in the council's time zone.
+
+    The one way pages, the admin and exports write a date: use it rather than |date:"j F Y".
+    """
     if not value:
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if not isinstance(value, date):
         return str(value)
-    return format_uk_date(value)
+    return rules.uk_date(value)
 
 
 @register.simple_tag(takes_context=True)

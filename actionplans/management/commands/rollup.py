@@ -28,7 +28,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps([tree_as_dict(t) for t in trees], indent=2))
             return
         for tree in trees:
-            self.stdout.write(f"As at {tree.as_at:%-d %B %Y}")
+            self.stdout.write(f"As at {rules.uk_date(tree.as_at)}")
             self._write_text(tree, tree.result, 0)
 
     def _parse_date(self, value: str) -> date:
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         info = tree.info[result.key]
         percent = rules.display_percent(result.percent)
         shown = "–" if percent is None else f"{percent}%"
-        due = f"  due {info.due:%-d %B %Y}" if info.due else ""
+        due = f"  due {rules.uk_date(info.due)}" if info.due else ""
         owners = f"  ({', '.join(info.owners)})" if info.owners else ""
         self.stdout.write(f"{'  ' * depth}{result.ref:<12} {shown:>5} {result.rag.value:<6} {info.title}{due}{owners}")
         for child in getattr(result, "children", ()):
