@@ -27,11 +27,6 @@ SERVICE_NAME = "Programmes and action plans"
 # rules.Rag.label, the one every page, export and e-mail uses.
 RAG_KEYS = frozenset(rag.value for rag in rules.Rag)
 
-# The one exception, kept because tests/programmes/test_shell.py pins it: a Blue tag reads
-# "Complete" rather than the colour's label. Reported, to be settled by whoever owns that test.
-_TAG_WORDS = {rules.Rag.BLUE.value: "Complete"}
-
-
 def _rag_value(value) -> str:
     # rules.Rag and choices.Rag are both str subclasses whose value is the lower-case name.
     return str(getattr(value, "value", value) or "").strip().lower()
@@ -46,7 +41,7 @@ def rag_label(value) -> str:
 
 @register.simple_tag
 def rag_tag(value):
-    """A GOV.UK tag in the RAG colour with its word, e.g. Red (Complete for blue, see _TAG_WORDS)."""
+    """A GOV.UK tag in the RAG colour with its word, the colour's one label (e.g. Red, Blue)."""
     key = _rag_value(value)
     if not key:
         return ""
@@ -55,7 +50,7 @@ def rag_tag(value):
         '<strong class="govuk-tag app-rag app-rag--{}" data-rag="{}">{}</strong>',
         modifier,
         key,
-        _TAG_WORDS.get(key) or rag_label(key),
+        rag_label(key),
     )
 
 

@@ -129,11 +129,7 @@ def test_a_colour_is_worded_the_same_in_the_admin_the_charts_the_engine_and_the_
     assert f"{label} 2" in engine_text
 
 
-@pytest.mark.parametrize("rag", [
-    pytest.param(rules.Rag.BLUE, marks=pytest.mark.xfail(
-        strict=True, reason='tests/programmes/test_shell.py pins the Blue tag as "Complete"; not changed')),
-    *[rag for rag in rules.Rag if rag != rules.Rag.BLUE],
-])
+@pytest.mark.parametrize("rag", list(rules.Rag))
 def test_a_rag_tag_carries_the_colours_label(rag):
     assert tag_word(rag) == rag.label
 

@@ -303,7 +303,8 @@ def test_a_rag_tag_has_the_colour_and_the_word():
         str(rag_tag("red"))
         == '<strong class="govuk-tag app-rag app-rag--red" data-rag="red">Red</strong>'
     )
-    assert ">Complete<" in str(rag_tag(Rag.BLUE))
+    # One label per colour on every page (issue 11): the tag says "Blue", as charts and exports do.
+    assert ">Blue<" in str(rag_tag(Rag.BLUE))
     assert "app-rag--amber" in str(rag_tag(rules.Rag.AMBER)) and ">Amber<" in str(
         rag_tag(rules.Rag.AMBER)
     )
@@ -413,9 +414,9 @@ def test_the_percent_bar_writes_the_number_and_never_relies_on_the_bar():
 def test_the_rag_key_explains_every_colour_in_words():
     key = _render('{% include "components/rag_key.html" %}')
 
-    for word in ("Complete", "Green", "Amber", "Red", "Grey"):
+    for word in ("Blue", "Green", "Amber", "Red", "Grey"):
         assert f">{word}</strong>" in key
-    assert "Blue" in key
+    assert "Complete." in key
 
 
 def test_pagination_keeps_the_filters_and_marks_the_current_page():
