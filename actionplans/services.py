@@ -63,13 +63,19 @@ def objective_move(*, objective: Objective, parent: Objective | None, order: int
     return objective_save(objective, by=by, channel=channel)
 
 
+def _delete_and_refresh(record, *, by, channel) -> None:
+    """Delete an objective or action, audited, and refresh its programme in the same transaction."""
+    programme_id = record.programme_id
+    with transaction.atomic():
+        lock_programmes([programme_id])
+        audit_record(instance=record, action="deleted", by=by, channel=channel)
+        record.delete()
+        programme_refresh(programme_id=programme_id, locked=True)
+
+
 def objective_delete(*, objective: Objective, by=None, channel=Channel.BROWSER) -> None:
     """Delete an objective, and with it its actions and child objectives; refreshes the figures."""
-    with transaction.atomic():
-        lock_programmes([objective.programme_id])
-        audit_record(instance=objective, action="deleted", by=by, channel=channel)
-        objective.delete()
-        programme_refresh(programme_id=objective.programme_id, locked=True)
+    _delete_and_refresh(objective, by=by, channel=channel)
 
 
 # --- Actions and progress -------------------------------------------------------------------
@@ -166,11 +172,7 @@ def action_move(*, action: Action, objective: Objective, by=None, channel=Channe
 
 def action_delete(*, action: Action, by=None, channel=Channel.BROWSER) -> None:
     """Delete an action with its history; refreshes its programme's figures in the same transaction."""
-    with transaction.atomic():
-        lock_programmes([action.programme_id])
-        audit_record(instance=action, action="deleted", by=by, channel=channel)
-        action.delete()
-        programme_refresh(programme_id=action.programme_id, locked=True)
+    _delete_and_refresh(action, by=by, channel=channel)
 
 
 def action_record_progress(
