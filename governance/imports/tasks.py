@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+# The service queues this task and imports it inside its functions: a top-level import there would
+# be a cycle with this one.
 from .service import import_run_execute
 
 
