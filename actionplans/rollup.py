@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -93,9 +94,13 @@ ACTION_FIELDS = (
 HISTORY_FIELDS = ("percent", "status", "declared_rag", "effective_date")
 
 
-def history_as_at(programme_ids, as_at: date, fields: tuple = HISTORY_FIELDS) -> dict:
-    """Each action's latest progress update on or before the date (action id -> its fields): one query."""
+def history_as_at(programme_ids, as_at: date, fields: tuple = HISTORY_FIELDS, *, where: Q | None = None) -> dict:
+    """Each action's latest progress update on or before the date (action id -> its fields): one query.
+
+    `where` narrows the updates first, e.g. to those with a commentary."""
     updates = ProgressUpdate.objects.filter(action__programme_id__in=programme_ids, effective_date__lte=as_at)
+    if where is not None:
+        updates = updates.filter(where)
     fields = ("action_id", *fields)
     if connection.vendor == "postgresql":
         rows = updates.order_by("action_id", "-effective_date", "-recorded_at", "-id").distinct("action_id")

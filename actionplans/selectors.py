@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from actionplans.measures import format_measure_value, period_kind, read_periods, target_text
@@ -21,6 +21,7 @@ from actionplans.rollup import (
     PROGRAMME,
     action_facts,
     compute_tree,
+    history_as_at,
     settings_for,
 )
 from programmes import rules
@@ -535,3 +536,26 @@ def measure_page(measure: Measure, *, as_at: date | None = None) -> MeasurePage:
     ]
     rows.reverse()
     return MeasurePage(measure=measure, rows=rows, periods=[row.period for row in rows if not row.period.is_closed])
+
+
+# ---------------------------------------------------------------- reports
+
+
+def latest_commentary(programme_id: int, *, as_at: date) -> dict[int, str]:
+    """Each action's latest commentary on or before the date (action id -> sanitised HTML): one query.
+
+    An update without a commentary does not hide the one before it: the report shows the latest words."""
+    latest = history_as_at([programme_id], as_at, ("commentary",), where=~Q(commentary=""))
+    return {action_id: row["commentary"] for action_id, row in latest.items()}
+
+
+def owned_action_ids(user, programme_id: int) -> frozenset[int]:
+    """The actions of the programme that the user owns (responsible or lead) or is delegated: one query."""
+    owned = Action.objects.filter(owned_actions_q(user=user), programme_id=programme_id)
+    return frozenset(owned.values_list("pk", flat=True).distinct())
+
+
+def programmes_with_owned_actions(user) -> list[tuple[int, str]]:
+    """(id, name) of the programmes where the user owns or is delegated an action: one query."""
+    owned = Action.objects.filter(owned_actions_q(user=user)).values("programme_id")
+    return list(Programme.objects.filter(pk__in=owned).order_by("name").values_list("pk", "name"))

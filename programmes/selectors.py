@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from .models import Objective
+from .models import Objective, Programme
 
 
 def programme_org_units(programme_id: int) -> tuple[tuple, dict]:
@@ -16,3 +16,8 @@ def programme_org_units(programme_id: int) -> tuple[tuple, dict]:
         labels[unit_id] = name
         linked[unit_id].add(objective_id)
     return tuple(sorted(labels.items(), key=lambda item: item[1])), dict(linked)
+
+
+def programme_choices() -> list[tuple[int, str]]:
+    """(id, name) of every programme, by name: one query."""
+    return list(Programme.objects.order_by("name").values_list("pk", "name"))

@@ -1,0 +1,57 @@
+"""A report built by hand, for the writers' tests: no database, every kind of row and hostile text."""
+
+from datetime import date
+
+from dashboards.charts import RAG_FILL
+from dashboards.reports.model import ACTION_PLAN, RagCount, RagKeyEntry, Report, ReportRow
+from programmes.choices import RAG_MEANINGS
+from programmes.rules import RAG_ORDER, Rag
+
+# Cells a spreadsheet would run as a formula, and text a browser or Word would run as script.
+FORMULA_PROBES = ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1,1)", "\t=1", "\r=1",
+                  '=HYPERLINK("http://x","y")', "\uff1d1+1")
+SCRIPT_PROBE = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+
+
+def key() -> tuple:
+    return tuple(RagKeyEntry(rag.value, rag.label, RAG_MEANINGS.get(rag, "not due to start, or nothing to measure"),
+                             RAG_FILL[rag]) for rag in RAG_ORDER)
+
+
+def row(ref, *, kind="action", level=2, parent="OBJ1", percent=48.0, rag=Rag.AMBER, status="in_progress",
+        status_label="In progress", title=None, commentary_html="", commentary_text="", due=date(2025, 3, 31),
+        **extra) -> ReportRow:
+    return ReportRow(
+        kind=kind, level=level, ref=ref, title=title or f"Title of {ref}", parent_ref=parent, due=due,
+        due_shown="31 March 2025" if due == date(2025, 3, 31) else (due.strftime("%-d %B %Y") if due else ""),
+        status=status, status_label=status_label, percent=percent,
+        percent_shown="–" if percent is None else f"{int(percent + 0.5)}%", rag=rag.value, rag_label=rag.label,
+        commentary_html=commentary_html, commentary_text=commentary_text, **extra,
+    )
+
+
+def sample_report(extra_rows=()) -> Report:
+    rows = (
+        row("OBJ1", kind="objective", level=1, parent="", percent=47.78, rag=Rag.AMBER, status="in_progress"),
+        row("OBJ1.A", percent=100.0, rag=Rag.BLUE, status="completed", status_label="Completed",
+            commentary_html="<p>Done and <strong>signed off</strong>.</p><ul><li>First</li><li>Second</li></ul>",
+            commentary_text="Done and signed off.\nFirst\nSecond", owners=("Kath Amies",)),
+        row("OBJ1.B", percent=20.0, rag=Rag.RED, title=FORMULA_PROBES[0],
+            commentary_html=f"<p>{SCRIPT_PROBE}</p>", commentary_text=SCRIPT_PROBE),
+        row("OBJ1.C", percent=0.0, rag=Rag.GREY, status="not_started", status_label="Not started", due=None,
+            milestone=True),
+        row("OBJ1.1", kind="objective", level=2, parent="OBJ1", percent=None, rag=Rag.GREY, status="",
+            status_label=""),
+        row("OBJ1.1.A", level=3, parent="OBJ1.1", percent=35.5, rag=Rag.GREEN, status="cancelled",
+            status_label="Cancelled", excluded=True),
+        *[row(f"OBJ1.P{i}", title=probe, commentary_text=probe, commentary_html=f"<p>{probe}</p>")
+          for i, probe in enumerate(FORMULA_PROBES)],
+        *extra_rows,
+    )
+    return Report(
+        kind=ACTION_PLAN, title="Action plan report", council="Demo Borough Council",
+        programme="Adult social care action plan 2024/25", programme_ref="ASC2425", as_at=date(2024, 6, 30),
+        as_at_shown="30 June 2024", percent_shown="47%", rag=Rag.AMBER.value, rag_label=Rag.AMBER.label,
+        distribution=tuple(RagCount(r.value, r.label, n) for r, n in zip(RAG_ORDER, (1, 1, 1, 1, 1), strict=True)),
+        rag_key=key(), rows=rows,
+    )
