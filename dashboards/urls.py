@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .reports import views as report_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,4 +19,5 @@ urlpatterns = [
         name="explanation",
     ),
     path("dashboards/programmes/<int:pk>/risks/", views.risks, name="risk_list"),
+    path("reports/", report_views.reports, name="reports"),
 ]

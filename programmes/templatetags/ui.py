@@ -113,6 +113,11 @@ def _imports(user) -> bool:
     return has_role(user, ADMIN)
 
 
+def _reports(user) -> bool:
+    """Readers report on every programme, officers and managers on what they own (the page decides)."""
+    return can_read_everything(user) or has_role(user, OFFICER, PROGRAMME_MANAGER)
+
+
 def _administers(user) -> bool:
     return user.is_active and user.is_staff
 
@@ -121,6 +126,7 @@ NAVIGATION = (
     ("My actions", "my_actions", _sees_own_actions),
     ("Dashboards", "portfolio", _reads_everything),
     ("Exceptions", "exceptions", _reads_everything),
+    ("Reports", "reports", _reports),
     ("Import", "import", _imports),
     ("Admin", "admin:index", _administers),
 )

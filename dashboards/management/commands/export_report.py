@@ -1,0 +1,42 @@
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+from django.utils import timezone
+
+from dashboards.reports.files import FORMATS
+from dashboards.reports.model import ACTION_PLAN, KIND_TITLES
+from dashboards.reports.report import action_plan_report
+from programmes.models import Programme
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a committee report to a file: the same report, figures and words as the Reports page, "
+        "for any as-at date. For example: export_report --programme ASC-AP-2425 --kind action-plan "
+        "--format docx --as-at 2024-06-30 --output q1.docx"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--programme", required=True, help="The programme's name or short name.")
+        parser.add_argument("--kind", choices=list(KIND_TITLES), default=ACTION_PLAN, help="Which report.")
+        parser.add_argument("--format", choices=list(FORMATS), required=True, dest="file_format")
+        parser.add_argument("--as-at", type=date.fromisoformat, help="YYYY-MM-DD; today when left out.")
+        parser.add_argument("--output", required=True, help="The file to write.")
+
+    def handle(self, *args, programme, kind, file_format, as_at, output, **options):
+        found = list(Programme.objects.filter(Q(name__iexact=programme) | Q(short_name__iexact=programme))
+                     .values_list("pk", flat=True)[:2])
+        if not found:
+            raise CommandError(f"There is no programme called {programme!r}: give its name or short name.")
+        if len(found) > 1:
+            raise CommandError(f"More than one programme is called {programme!r}: give its short name.")
+        today = timezone.localdate()
+        if as_at and as_at > today:
+            raise CommandError("The as-at date must be today or in the past.")
+        report = action_plan_report(found[0], as_at=as_at or today, user=None)
+        path = Path(output)
+        path.write_bytes(FORMATS[file_format].render(report))
+        self.stdout.write(f"Wrote {KIND_TITLES[kind].lower()} of {report.programme} as at {report.as_at_shown} "
+                          f"({len(report.rows)} rows) to {path}")

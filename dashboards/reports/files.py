@@ -1,0 +1,35 @@
+"""The four files of a report: which writer makes each, its media type and its name."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .docx import render_docx
+from .model import Report
+from .pdf import render_pdf
+from .spreadsheets import render_csv, render_xlsx
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    key: str
+    label: str
+    extension: str
+    media_type: str
+    render: Callable[[Report], bytes]
+
+
+FORMATS = {
+    f.key: f
+    for f in (
+        FileFormat("docx", "Word (to paste into the committee report)", "docx",
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document", render_docx),
+        FileFormat("pdf", "PDF (for the published agenda)", "pdf", "application/pdf", render_pdf),
+        FileFormat("xlsx", "Excel (one row per objective or action)", "xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx),
+        FileFormat("csv", "CSV (for other spreadsheets)", "csv", "text/csv; charset=utf-8", render_csv),
+    )
+}
+
+
+def file_name(report: Report, fmt: FileFormat) -> str:
+    return f"{report.file_stem}.{fmt.extension}"

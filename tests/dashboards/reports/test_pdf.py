@@ -1,0 +1,308 @@
+"""The committee report as PDF: every row in order, the as-at date and page numbers on every page,
+tagged for screen readers, no script, and nothing fetched from outside the app."""
+
+import io
+import shutil
+import socket
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from dashboards.reports import pdf
+from dashboards.reports.pdf import (
+    StaticOnlyFetcher,
+    clean_commentary,
+    document_title,
+    html_to_pdf,
+    render_html,
+    render_pdf,
+)
+from programmes.rules import RAG_ORDER
+from tests.dashboards.reports.builders import SCRIPT_PROBE, row, sample_report
+
+AS_AT = "As at 30 June 2024"
+COUNCIL = "Demo Borough Council"
+REMOTE = "http://evil.example/x.png"
+
+
+class NetworkUsed(AssertionError):
+    pass
+
+
+@pytest.fixture(scope="module")
+def no_network():
+    """Any DNS look-up or connection while rendering is recorded and fails."""
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise NetworkUsed(f"network used while rendering: {args!r}")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket, "getaddrinfo", refuse)
+        patch.setattr(socket, "create_connection", refuse)
+        patch.setattr(socket.socket, "connect", refuse)
+        yield attempts
+
+
+def long_report():
+    """Enough rows for several pages of the rows table, at several levels."""
+    extra = [
+        row(f"OBJ2.X{i}", level=2 + i % 3, parent="OBJ2", percent=float(i), rag=RAG_ORDER[i % len(RAG_ORDER)],
+            commentary_html="<p>Progress noted at the board.</p>" if i % 2 else "")
+        for i in range(60)
+    ]
+    return sample_report(extra_rows=extra)
+
+
+@pytest.fixture(scope="module")
+def sample(no_network):
+    report = sample_report()
+    return report, render_pdf(report)
+
+
+@pytest.fixture(scope="module")
+def long(no_network):
+    report = long_report()
+    return report, render_pdf(report)
+
+
+@pytest.fixture(scope="module")
+def long_pages(long, tmp_path_factory):
+    """The long report's text, page by page, as poppler lays it out (pypdf misreads the subset
+    font WeasyPrint writes when a glyph is missing, such as the full-width "=" probe)."""
+    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is needed to read the PDF's text"
+    path = tmp_path_factory.mktemp("pdf") / "long.pdf"
+    path.write_bytes(long[1])
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def reader(data: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(data))
+
+
+def walk(obj, seen=None):
+    """Every dictionary reachable from `obj`, following indirect references once each."""
+    seen = set() if seen is None else seen
+    if isinstance(obj, IndirectObject):
+        key = (obj.idnum, obj.generation)
+        if key in seen:
+            return
+        seen.add(key)
+        obj = obj.get_object()
+    if isinstance(obj, DictionaryObject):
+        yield obj
+        for value in obj.values():
+            yield from walk(value, seen)
+    elif isinstance(obj, ArrayObject):
+        for value in obj:
+            yield from walk(value, seen)
+
+
+# ---------------------------------------------------------------- the words
+
+
+def test_every_row_shows_its_ref_percent_and_rag_word_in_order(long, long_pages):
+    report, _ = long
+    text = "\n".join(long_pages)
+    cursor = text.index("Objectives and actions of")  # the rows table, after the cover
+    for r in report.rows:
+        for value in (r.ref, r.percent_shown, r.rag_label):
+            found = text.find(value, cursor)
+            assert found >= 0, f"{value!r} of {r.ref} missing or out of order"
+            cursor = found + len(value)
+
+
+def test_milestone_and_excluded_rows_say_so_in_words(long, long_pages):
+    report, _ = long
+    text = "\n".join(long_pages)
+    refs = [r.ref for r in report.rows]
+    start = text.index("Objectives and actions of")
+
+    def words_of(ref):
+        begin = text.index(f" {ref} ", start)
+        following = refs[refs.index(ref) + 1]
+        return " ".join(text[begin:text.index(f" {following} ", begin)].split())
+
+    assert "Milestone" in words_of("OBJ1.C")
+    assert "Left out of the figures" in words_of("OBJ1.1.A")
+    assert "Left out of the figures" not in words_of("OBJ1.B")
+
+
+def test_cover_has_the_figures_chart_words_and_rag_key(long_pages):
+    cover = long_pages[0]
+    for words in (COUNCIL, "Action plan report", "Adult social care action plan 2024/25", AS_AT, "47%", "Amber",
+                  "RAG distribution of Adult social care action plan 2024/25: 5 actions: Blue 1, Green 1, "):
+        assert words in " ".join(cover.split()), words
+    for meaning in ("Complete", "On track", "At risk", "Off track", "Not due to start"):
+        assert meaning in cover
+
+
+def test_objectives_are_bold_and_rows_indented_by_level(sample):
+    report, data = sample
+    seen = {}
+
+    def visit(text, cm, tm, font, size):
+        words = text.replace("\x00", "").strip()
+        if font and words in {r.ref for r in report.rows} and words not in seen:
+            seen[words] = ("Bold" in str(font.get("/BaseFont")), tm[4] * cm[0] + tm[5] * cm[2] + cm[4])
+
+    for page in reader(data).pages[1:]:
+        page.extract_text(visitor_text=visit)
+    assert seen["OBJ1"][0] and seen["OBJ1.1"][0]
+    assert not seen["OBJ1.A"][0] and not seen["OBJ1.1.A"][0]
+    assert seen["OBJ1"][1] < seen["OBJ1.A"][1] == seen["OBJ1.1"][1] < seen["OBJ1.1.A"][1]
+
+
+# ---------------------------------------------------------------- every page
+
+
+def test_every_page_carries_its_number_the_as_at_date_and_the_council(long_pages):
+    count = len(long_pages)
+    assert count >= 3
+    assert f"Page 1 of {count}" in long_pages[0]
+    for number, page in enumerate(long_pages, start=1):
+        assert f"Page {number} of {count}" in page
+        assert AS_AT in page
+        assert COUNCIL in page
+
+
+def test_the_rows_table_header_repeats_on_every_page_of_rows(long_pages):
+    for page in long_pages[1:]:
+        assert "Latest commentary" in page
+
+
+def test_a4_landscape(sample):
+    box = reader(sample[1]).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+
+
+# ---------------------------------------------------------------- tagged, titled
+
+
+def test_tagged_pdf_with_structure_tree_and_language(sample):
+    pdf_reader = reader(sample[1])
+    root = pdf_reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert root["/Lang"] == "en-GB"
+    assert b'pdfuaid:part="1"' in pdf_reader.xmp_metadata.stream.get_data()
+
+    elements = [d for d in walk(root["/StructTreeRoot"]) if d.get("/Type") == "/StructElem"]
+    tags = {str(d["/S"]) for d in elements}
+    assert {"/H1", "/H2", "/Table", "/THead", "/TH", "/TD", "/Caption", "/Figure"} <= tags
+    figures = [d for d in elements if d["/S"] == "/Figure"]
+    assert figures and all(str(d.get("/Alt", "")).startswith("RAG distribution of") for d in figures)
+
+
+def test_document_title_is_set_and_shown(sample):
+    report, data = sample
+    pdf_reader = reader(data)
+    assert pdf_reader.metadata.title == document_title(report)
+    assert document_title(report) == "Action plan report: Adult social care action plan 2024/25, as at 30 June 2024"
+    assert pdf_reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+
+
+def test_html_has_language_title_headings_and_table_headers():
+    html = render_html(sample_report())
+    assert '<html lang="en-GB">' in html
+    assert f"<title>{document_title(sample_report())}</title>" in html
+    assert html.count("<h1") == 1 and "<h2" in html
+    assert "<thead>" in html and '<th scope="col">' in html and '<th scope="row"' in html and "<caption>" in html
+
+
+# ---------------------------------------------------------------- no script
+
+
+def test_no_javascript_anywhere_in_the_pdf(sample):
+    root = reader(sample[1]).trailer["/Root"]
+    assert "/OpenAction" not in root and "/AA" not in root
+    assert "/JavaScript" not in root.get("/Names", {})
+    for d in walk(root):
+        assert "/JS" not in d and d.get("/S") != "/JavaScript"
+
+
+def test_script_in_a_title_is_printed_as_words_not_run(no_network, tmp_path):
+    report = sample_report(extra_rows=[row("OBJ1.S", title=SCRIPT_PROBE)])
+    path = tmp_path / "probe.pdf"
+    path.write_bytes(render_pdf(report))
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert "<script>alert(1)</script>" in text  # escaped: shown, never parsed as an element
+
+
+def test_commentary_is_sanitised_again_before_it_is_trusted():
+    cleaned = clean_commentary(f"<p>Fine <strong>bold</strong>{SCRIPT_PROBE}<img src='{REMOTE}'></p>")
+    assert "<strong>bold</strong>" in cleaned
+    for bad in ("<script", "alert(1)", "onerror", "<img", "evil"):
+        assert bad not in cleaned
+
+
+# ---------------------------------------------------------------- nothing fetched from outside
+
+
+class SpyFetcher(StaticOnlyFetcher):
+    made = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        SpyFetcher.made.append(self)
+
+
+def test_remote_image_in_commentary_is_never_fetched(no_network, monkeypatch):
+    SpyFetcher.made = []
+    monkeypatch.setattr(pdf, "StaticOnlyFetcher", SpyFetcher)
+    report = sample_report(extra_rows=[row("OBJ1.R", commentary_html=f'<p>See <img src="{REMOTE}" alt="x"></p>')])
+    render_pdf(report)
+    assert len(SpyFetcher.made) == 1
+    fetcher = SpyFetcher.made[0]
+    assert all(url in fetcher.refused for url in fetcher.asked if not url.startswith("data:"))
+    assert not no_network
+
+
+def test_the_fetcher_refuses_remote_and_outside_files_even_in_unsanitised_html(no_network, tmp_path, settings):
+    static = tmp_path / "static"
+    (static / "img").mkdir(parents=True)
+    (static / "img" / "dot.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
+    (tmp_path / "secret.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
+    settings.BASE_DIR = tmp_path
+    dot = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/%3E"
+    html = (
+        '<html lang="en-GB"><head><title>Probe</title>'
+        '<link rel="stylesheet" href="https://evil.example/s.css">'
+        "<style>@import url(http://evil.example/i.css); p { background: url(http://evil.example/bg.png) }</style>"
+        f'</head><body><p>Probe</p><img src="{REMOTE}" alt="remote"><img src="file:///etc/passwd" alt="passwd">'
+        '<img src="../secret.svg" alt="outside"><img src="img/dot.svg" alt="static">'
+        f'<img src="{dot}" alt="data"></body></html>'
+    )
+    fetcher = StaticOnlyFetcher()
+    assert html_to_pdf(html, title="Probe", fetcher=fetcher).startswith(b"%PDF-")
+    assert not no_network
+    assert set(fetcher.refused) == {
+        "https://evil.example/s.css", "http://evil.example/i.css", "http://evil.example/bg.png", REMOTE,
+        "file:///etc/passwd", (tmp_path / "secret.svg").as_uri(),
+    }
+    assert (static / "img" / "dot.svg").as_uri() in fetcher.asked
+    assert dot in fetcher.asked
+    assert not [url for url in fetcher.asked if url not in fetcher.refused and "evil" in url]
+
+
+def test_static_file_check(tmp_path):
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "app.css").write_text("p {}")
+    (tmp_path / "other.css").write_text("p {}")
+    fetcher = StaticOnlyFetcher(static)
+    assert fetcher.static_file((static / "app.css").as_uri()) == static / "app.css"
+    assert fetcher.fetch((static / "app.css").as_uri()).read() == b"p {}"
+    for url in ((static / ".." / "other.css").as_uri(), (tmp_path / "other.css").as_uri(),
+                (static / "missing.css").as_uri(), "file://evil.example/static/app.css", REMOTE):
+        assert fetcher.static_file(url) is None
+        with pytest.raises(pdf.RefusedURL):
+            fetcher.fetch(url)
+    assert fetcher.fetch("data:text/plain,hello").read() == b"hello"

@@ -1,0 +1,173 @@
+"""The Reports page: who may make which report, the file that comes back, and its query budget."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from programmes.roles import CLERK, LEADERSHIP, OFFICER
+from tests.factories import (
+    ActionFactory,
+    ObjectiveFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("reports")
+PAGE_BUDGET = 8  # the page (6 today: session, user, roles, programmes, periods, data version), a little room
+DOWNLOAD_BUDGET = 14  # the tree (4 + 3 with people), the commentary, the periods and the page's own
+
+
+@pytest.fixture
+def plan(db):
+    programme = ProgrammeFactory(name="Council plan 2024/25", short_name="CP2425", start_date=date(2024, 4, 1))
+    theme = ObjectiveFactory(programme=programme, reference="CP1", title="Thriving places")
+    ActionFactory(objective=theme, reference="CP1.A", title="Open the library hub", percent=40)
+    ActionFactory(objective=theme, reference="CP1.B", title="=HYPERLINK(\"http://x\",\"y\")", percent=100,
+                  status="completed")
+    other = ProgrammeFactory(name="Another programme", short_name="OTHER")
+    ActionFactory(objective=ObjectiveFactory(programme=other, reference="OT1"), reference="OT1.A")
+    return programme, other
+
+
+def signed_in(client, role, username="someone"):
+    user = UserFactory(username=username, role=role)
+    client.force_login(user)
+    return user
+
+
+def download(client, programme, file_format, **extra):
+    return client.get(URL, {"programme": programme.pk, "kind": "action-plan", "file_format": file_format,
+                            "as_at": "", **extra})
+
+
+def test_signed_out_people_are_sent_to_sign_in(client):
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_clerk_sees_the_form_with_every_programme(client, plan):
+    signed_in(client, CLERK)
+
+    response = client.get(URL, {"programme": plan[0].pk})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Council plan 2024/25" in body and "Another programme" in body
+    assert f'value="{plan[0].pk}" selected' in body
+    assert "Download the report" in body
+    # Radios a label can choose, as GOV.UK's pattern has them.
+    assert 'id="id_file_format_2"' in body and 'for="id_file_format_2"' in body
+
+
+def test_the_page_makes_the_same_few_queries_however_many_programmes(client, plan):
+    signed_in(client, LEADERSHIP)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    for i in range(20):
+        ProgrammeFactory(short_name=f"P{i}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(URL)
+
+    assert len(few) == len(many) <= PAGE_BUDGET
+
+
+@pytest.mark.parametrize("file_format,media_type,extension", [
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    ("csv", "text/csv; charset=utf-8", "csv"),
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    ("pdf", "application/pdf", "pdf"),
+])
+def test_a_clerk_downloads_the_report_as_a_file_nobody_else_keeps(client, plan, file_format, media_type,
+                                                                  extension):
+    signed_in(client, CLERK)
+
+    response = download(client, plan[0], file_format, as_at="2024-06-30")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == media_type
+    assert response["Content-Disposition"] == f'attachment; filename="CP2425-action-plan-2024-06-30.{extension}"'
+    assert "no-store" in response["Cache-Control"]
+    assert len(response.content) > 100
+
+
+def test_the_download_stays_within_its_query_budget(client, plan):
+    signed_in(client, CLERK)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = download(client, plan[0], "csv")
+
+    assert response.status_code == 200
+    assert len(queries) <= DOWNLOAD_BUDGET
+
+
+def test_the_spreadsheet_escapes_a_formula_and_keeps_percent_a_number(client, plan):
+    signed_in(client, CLERK)
+
+    sheet = load_workbook(io.BytesIO(download(client, plan[0], "xlsx").content)).worksheets[0]
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in values
+    assert 0.4 in values and 1 in values
+
+
+def test_an_officer_reports_on_their_own_actions_only(client, plan):
+    officer = signed_in(client, OFFICER, "olu")
+    olu = PersonFactory(name="Olu", user=officer)
+    mine = plan[0].actions.get(reference="CP1.A")
+    mine.responsible = olu
+    mine.save()
+
+    response = download(client, plan[0], "csv")
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    refs = [row[2] for row in rows[1:]]
+    assert refs == ["CP1", "CP1.A"]
+
+
+def test_an_officer_cannot_choose_a_programme_where_they_own_nothing(client, plan):
+    officer = signed_in(client, OFFICER, "olu")
+    olu = PersonFactory(name="Olu", user=officer)
+    mine = plan[0].actions.get(reference="CP1.A")
+    mine.responsible = olu
+    mine.save()
+
+    response = download(client, plan[1], "csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "Choose a programme from the list." in response.content.decode()
+    assert "Another programme" not in response.content.decode()
+
+
+def test_someone_who_owns_nothing_and_reads_nothing_is_refused(client, plan):
+    signed_in(client, OFFICER, "nobody")
+
+    assert client.get(URL).status_code == 403
+
+
+def test_a_future_date_is_refused_next_to_the_field(client, plan):
+    signed_in(client, CLERK)
+
+    response = download(client, plan[0], "pdf", as_at="2999-01-01")
+
+    assert response.status_code == 200
+    assert "The as-at date must be today or in the past." in response.content.decode()
+
+
+def test_a_missing_file_kind_is_asked_for_in_plain_english(client, plan):
+    signed_in(client, CLERK)
+
+    response = client.get(URL, {"programme": plan[0].pk, "kind": "action-plan", "file_format": ""})
+
+    assert "Choose the kind of file: Word, PDF, Excel or CSV." in response.content.decode()
