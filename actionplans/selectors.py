@@ -7,7 +7,7 @@ there are. Colours, staleness and roll-ups come from the rules engine
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -26,7 +26,7 @@ from actionplans.rollup import (
 )
 from programmes import rules
 from programmes.html import sanitise_rich_text
-from programmes.models import Objective, Person, Programme, ReportingPeriod
+from programmes.models import AuditEntry, Objective, Person, Programme, ReportingPeriod
 from programmes.periods import current_period_start
 from programmes.permissions import person_id_for
 
@@ -559,3 +559,42 @@ def programmes_with_owned_actions(user) -> list[tuple[int, str]]:
     """(id, name) of the programmes where the user owns or is delegated an action: one query."""
     owned = Action.objects.filter(owned_actions_q(user=user)).values("programme_id")
     return list(Programme.objects.filter(pk__in=owned).order_by("name").values_list("pk", "name"))
+
+
+def updated_between(programme_id: int, *, after: date, until: date) -> frozenset[int]:
+    """The programme's actions with a progress update dated after `after` and on or before `until`: one query."""
+    updates = ProgressUpdate.objects.filter(action__programme_id=programme_id, effective_date__gt=after,
+                                            effective_date__lte=until)
+    return frozenset(updates.values_list("action_id", flat=True).distinct())
+
+
+def due_dates_moved(programme_id: int, *, after: date, until: date) -> dict[int, tuple[date | None, date | None]]:
+    """Actions whose due date (the revised one, else the original) moved between the end of `after` and
+    the end of `until`: action id -> (due then, due since). Today's dates with the audit trail's changes
+    undone, as risks are. Two queries."""
+    due_dates = {pk: {"due_date": due, "revised_due_date": revised} for pk, due, revised in
+                 Action.objects.filter(programme_id=programme_id).values_list("pk", "due_date", "revised_due_date")}
+    at_until = {pk: dict(dates) for pk, dates in due_dates.items()}
+    at_after = {pk: dict(dates) for pk, dates in due_dates.items()}
+    start = timezone.make_aware(datetime.combine(after + timedelta(days=1), time.min))
+    end = timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
+    entries = (AuditEntry.objects.filter(model=Action._meta.label_lower, object_id__in=[str(pk) for pk in due_dates],
+                                         action="updated", at__gte=start)
+               .order_by("-at", "-id").values_list("object_id", "at", "changes"))
+    for object_id, at, changes in entries:  # newest first: each undoes what came after it
+        pk = int(object_id)
+        for name in ("due_date", "revised_due_date"):
+            if name in changes:
+                old = _day(changes[name][0])
+                at_after[pk][name] = old
+                if at >= end:
+                    at_until[pk][name] = old
+
+    def due(dates):
+        return dates["revised_due_date"] or dates["due_date"]
+
+    return {pk: (due(at_after[pk]), due(at_until[pk])) for pk in due_dates if due(at_after[pk]) != due(at_until[pk])}
+
+
+def _day(value) -> date | None:
+    return date.fromisoformat(value) if value else None

@@ -345,8 +345,11 @@ def exception_reasons(row: NodeRow) -> list[str]:
 
 
 def _severity(item: ExceptionItem) -> tuple:
+    return severity(item.row)
+
+
+def severity(row: NodeRow) -> tuple:
     """Objectives first (they sum up what is below), then red before amber, the overdue, the rest."""
-    row = item.row
     return (row.kind != OBJECTIVE, {Rag.RED: 0, Rag.AMBER: 1}.get(row.rag, 2), not row.declared_greener,
             not row.overdue, row.due or date.max, row.ref)
 

@@ -90,6 +90,7 @@ class RiskRow:
     review_date: date | None
     review_overdue: bool
     mitigation: str
+    objective_id: int | None = None
 
 
 def risk_list(programme_id: int, *, as_at: date, likelihood: int | None = None, impact: int | None = None,
@@ -97,7 +98,7 @@ def risk_list(programme_id: int, *, as_at: date, likelihood: int | None = None, 
     """The open risks on the date, highest score first; `likelihood` and `impact` pick one cell of the heat map."""
     rows = []
     for r in risks_as_at(programme_id, as_at, "reference", "title", "owner__name", "objective__reference",
-                         "mitigation"):
+                         "objective_id", "mitigation"):
         if (likelihood and r["current_likelihood"] != likelihood) or (impact and r["current_impact"] != impact):
             continue
         score = rules.risk_score(r["current_likelihood"], r["current_impact"])
@@ -107,7 +108,40 @@ def risk_list(programme_id: int, *, as_at: date, likelihood: int | None = None, 
             impact=r["current_impact"], score=score, band=rules.risk_band(score, settings_),
             target_score=rules.risk_score(r["target_likelihood"], r["target_impact"]),
             review_date=r["review_date"], review_overdue=rules.risk_review_overdue(r["review_date"], as_at),
-            mitigation=r["mitigation"],
+            mitigation=r["mitigation"], objective_id=r["objective_id"],
         ))
     rows.sort(key=lambda row: (-row.score, row.ref))
     return rows
+
+
+@dataclass(frozen=True)
+class LinkedRisks:
+    """The open risks on a date, in words, by the action that mitigates them and by their objective."""
+
+    by_action: dict  # action id -> ["R03 Workforce shortage (current score 16, Red)", ...]
+    by_objective: dict  # objective id -> [...]
+
+
+def risk_words(row: RiskRow) -> str:
+    """A risk as a report names it: reference, title, current score and band."""
+    return f"{row.ref} {row.title} (current score {row.score}, {row.band.label})"
+
+
+def linked_risks(programme_id: int, *, as_at: date,
+                 settings_: rules.RollupSettings = rules.DEFAULT_SETTINGS) -> LinkedRisks:
+    """Which open risks each action mitigates and each objective carries, as at the date, highest score
+    first. Queries: the risk list's, plus one for the mitigating actions."""
+    rows = risk_list(programme_id, as_at=as_at, settings_=settings_)
+    words = {row.id: risk_words(row) for row in rows}
+    by_action, by_objective = defaultdict(list), defaultdict(list)
+    links = Risk.mitigating_actions.through.objects.filter(risk_id__in=list(words)).values_list("risk_id",
+                                                                                                  "action_id")
+    linked = defaultdict(list)
+    for risk_id, action_id in links:
+        linked[risk_id].append(action_id)
+    for row in rows:  # highest score first, so each list is too
+        for action_id in linked[row.id]:
+            by_action[action_id].append(words[row.id])
+        if row.objective_id:
+            by_objective[row.objective_id].append(words[row.id])
+    return LinkedRisks(dict(by_action), dict(by_objective))

@@ -1,10 +1,11 @@
 """The committee report as a Word document, for clerks to paste into a committee paper.
 
 Landscape A4, in the layout of the council's own paper: a cover (council, report, programme, as-at
-date, the programme's percent and RAG, the distribution and the RAG key), then one table of the
-objectives and their actions. Everything a clerk may want to restyle to the committee's template
+date, the programme's percent and RAG, the distribution and the RAG key), then the report's sections,
+each a heading, a sentence of introduction if it has one, and a table of its rows showing its own
+columns (or a line saying there is nothing to report). Everything a clerk may want to restyle to the committee's template
 is a named style (built-in "Title", "Subtitle", "Heading 1", "Heading 2", "Header", "Footer"; our
-own "Report Table", "Report Table Text", "Commentary", ...); direct formatting is kept to what
+own "Report Table", "Report Table Text", "Report Table Item", "Commentary", ...); direct formatting is kept to what
 varies row by row (RAG colours, the objective shading, the indent of a level).
 
 The RAG is always the word and the colour, never the colour alone. Commentary arrives as sanitised
@@ -32,7 +33,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from dashboards.charts import INK, MUTED, RAG_FILL, RAG_TEXT, TRACK
 
-from .model import Report, ReportRow
+from .model import COLUMNS, Report, ReportRow, Section, cell_text
 
 FONT = "Arial"
 OBJECTIVE_FILL = TRACK  # light shading behind an objective's row
@@ -44,13 +45,17 @@ MAX_INDENT_STEPS = 4
 PAGE_WIDTH, PAGE_HEIGHT = Mm(297), Mm(210)
 MARGIN_SIDE, MARGIN_TOP_BOTTOM, MARGIN_HEADER_FOOTER = Mm(18), Mm(15), Mm(8)
 
-# The table's columns and their widths (together the 261 mm between the margins).
-COLUMNS = ("Ref", "Title", "Due date", "Status", "% complete", "RAG", "Latest commentary")
-WIDTHS = (Mm(24), Mm(60), Mm(27), Mm(22), Mm(23), Mm(16), Mm(89))
+# A section's table fills the 261 mm between the margins. The short columns keep these widths;
+# the columns of words share what is left in these proportions (the action plan's columns come
+# out at exactly these figures: 24, 60, 27, 22, 23, 16 and 89 mm).
+TEXT_WIDTH_MM = 261
+FIXED_WIDTHS_MM = {"ref": 24, "due": 27, "status": 22, "percent": 23, "rag": 16}
+SHARED_WEIGHTS = {"title": 60, "owners": 30, "reasons": 50, "commentary": 89, "risks": 45}
+NOTHING_TO_REPORT = "Nothing to report."
 
 # A row is kept on one page (w:cantSplit) only when it could fit on one: a row taller than a page
-# must break. Rough figures for 9 pt Arial in the title and commentary columns.
-_CHARS_PER_LINE = {"title": 36, "commentary": 55}
+# must break. Rough figures for 9 pt Arial: characters to a line per mm of column width.
+_CHARS_PER_MM = 0.6
 _MAX_LINES_ON_A_PAGE = 30
 
 # Characters XML 1.0 cannot hold (lxml refuses them): dropped from any text we write.
@@ -69,8 +74,8 @@ def render_docx(report: Report) -> bytes:
     _properties(document, report)
     _cover(document, report, styles)
     document.add_page_break()
-    document.add_heading("Objectives and actions", level=1)
-    _rows_table(document, report, styles, lists)
+    for section in report.sections:
+        _section(document, section, styles, lists)
     _drop_thumbnail(document)
     out = io.BytesIO()
     document.save(out)
@@ -104,6 +109,7 @@ class _Styles:
     heading: object  # the header row's text
     objective: object  # an objective row's text (bold)
     note: object  # the owners and "Milestone" under a title, "(not counted)" under a status
+    item: object  # one of a row's reasons or linked risks
     commentary: object
     bullet: object
     number: object
@@ -182,6 +188,7 @@ class _Styles:
         heading = paragraph_style("Report Table Heading", text, bold=True)
         objective = paragraph_style("Report Table Objective", text, bold=True, keep_with_next=True)
         note = paragraph_style("Report Table Note", text, size=8, colour=MUTED)
+        item = paragraph_style("Report Table Item", text, after=2)
         commentary = paragraph_style("Commentary", normal, size=9, after=3)
         bullet = paragraph_style("Commentary Bullet", commentary, after=1)
         number = paragraph_style("Commentary Number", commentary, after=1)
@@ -189,8 +196,8 @@ class _Styles:
         not_counted.font.color.rgb = _rgb(MUTED)
         cover_council = paragraph_style("Cover Council", normal, size=14, bold=True, after=6)
         cover_detail = paragraph_style("Cover Detail", normal, size=12, after=6)
-        return cls(table, text, heading, objective, note, commentary, bullet, number, not_counted,
-                   cover_council, cover_detail)
+        return cls(table, text, heading, objective, note, item, commentary, bullet, number,
+                   not_counted, cover_council, cover_detail)
 
 
 class _Lists:
@@ -385,64 +392,106 @@ def _table_look(table, *, first_row: bool) -> None:
         look.set(qn("w:val"), "0420" if first_row else "0400")
 
 
-# --- The table of objectives and actions ----------------------------------------------------------
+# --- The sections: a heading, an introduction and a table of rows -------------------------------
 
 
-def _rows_table(document, report: Report, styles: _Styles, lists: _Lists) -> None:
-    table = document.add_table(rows=1, cols=len(COLUMNS))
-    _table_layout(table, styles, WIDTHS)
+def column_widths(columns: tuple[str, ...]) -> list[Mm]:
+    """Each column's width, together the width between the margins: the short columns as
+    FIXED_WIDTHS_MM, the rest sharing what is left by SHARED_WEIGHTS (commentary the widest)."""
+    fixed = {c: FIXED_WIDTHS_MM[c] for c in columns if c in FIXED_WIDTHS_MM}
+    shared = {c: SHARED_WEIGHTS.get(c, 30) for c in columns if c not in fixed}
+    if shared:
+        left = TEXT_WIDTH_MM - sum(fixed.values())
+        total = sum(shared.values())
+        if left < total / 3:  # too many short columns to leave room for words: shrink them all
+            scale = TEXT_WIDTH_MM / (sum(fixed.values()) + total)
+            fixed = {c: mm * scale for c, mm in fixed.items()}
+            left = TEXT_WIDTH_MM - sum(fixed.values())
+        widths = {**fixed, **{c: left * weight / total for c, weight in shared.items()}}
+    else:
+        scale = TEXT_WIDTH_MM / sum(fixed.values())
+        widths = {c: mm * scale for c, mm in fixed.items()}
+    return [Mm(widths[c]) for c in columns]
+
+
+def _section(document, section: Section, styles: _Styles, lists: _Lists) -> None:
+    document.add_heading(_clean(section.title), level=1)
+    if section.intro.strip():
+        intro = document.add_paragraph(_clean(section.intro))  # Normal
+        intro.paragraph_format.keep_with_next = True  # with its heading, onto the table's page
+    if not section.rows:
+        document.add_paragraph(_clean(section.empty.strip() or NOTHING_TO_REPORT))
+        return
+    columns = tuple(c for c in section.columns if c in COLUMNS)
+    widths = column_widths(columns)
+    chars_per_line = [max(8, int(width.mm * _CHARS_PER_MM)) for width in widths]
+    table = document.add_table(rows=1, cols=len(columns))
+    _table_layout(table, styles, widths)
     _table_look(table, first_row=True)
-    for cell, title in zip(table.rows[0].cells, COLUMNS, strict=True):
-        _text(cell.paragraphs[0], title, styles.heading)
+    for cell, column in zip(table.rows[0].cells, columns, strict=True):
+        _text(cell.paragraphs[0], COLUMNS[column], styles.heading)
     _row_properties(table.rows[0], header=True)
 
-    for row in report.rows:
-        _report_row(table, row, styles, lists)
+    owners_under_title = "owners" not in columns
+    for row in section.rows:
+        _report_row(table, row, columns, chars_per_line, styles, lists, owners_under_title)
 
 
-def _report_row(table, row: ReportRow, styles: _Styles, lists: _Lists) -> None:
+def _report_row(table, row: ReportRow, columns, chars_per_line, styles: _Styles, lists: _Lists,
+                owners_under_title: bool) -> None:
     tr = table.add_row()
-    ref, title, due, status, percent, rag, commentary = tr.cells
     objective = row.kind == "objective"
     main = styles.objective if objective else styles.text
     grey = styles.not_counted if row.excluded else None
-
-    ref_paragraph = ref.paragraphs[0]
-    _text(ref_paragraph, row.ref, main, grey)
-    steps = min(max(row.level - 1, 0), MAX_INDENT_STEPS)
-    if steps:
-        ref_paragraph.paragraph_format.left_indent = INDENT_STEP * steps
-
-    _text(title.paragraphs[0], row.title, main, grey)
-    notes = []
-    if row.milestone:
-        notes.append("Milestone")
-    if row.owners:
-        notes.append(("Owner: " if len(row.owners) == 1 else "Owners: ") + ", ".join(row.owners))
-    for note in notes:
-        _text(title.add_paragraph(), note, styles.note, grey)
-
-    _text(due.paragraphs[0], row.due_shown, main, grey)
-    _text(status.paragraphs[0], row.status_label, main, grey)
-    if row.excluded:
-        _text(status.add_paragraph(), "(not counted)", styles.note, grey)
-    _text(percent.paragraphs[0], row.percent_shown, main, grey)
-
-    _text(rag.paragraphs[0], row.rag_label, main)
-    _rag_cell(rag, row.rag)
-
-    blocks = commentary_blocks(row.commentary_html)
-    if not row.commentary_html.strip() and row.commentary_text.strip():  # only ever text
-        blocks = _plain_blocks(row.commentary_text)
-    _write_blocks(commentary, blocks, styles, lists, grey)
-
-    if objective:
-        for cell in (ref, title, due, status, percent, commentary):
+    tallest = 0
+    for cell, column, per_line in zip(tr.cells, columns, chars_per_line, strict=True):
+        lines = _cell(cell, column, row, main, grey, styles, lists, owners_under_title, per_line)
+        tallest = max(tallest, lines)
+        if objective and column != "rag":
             _shade(cell, OBJECTIVE_FILL)
+    _row_properties(tr, fits_on_a_page=tallest <= _MAX_LINES_ON_A_PAGE)
 
-    title_lines = _lines(row.title, _CHARS_PER_LINE["title"]) + len(notes)
-    commentary_lines = sum(_lines(_block_text(b), _CHARS_PER_LINE["commentary"]) for b in blocks)
-    _row_properties(tr, fits_on_a_page=max(title_lines, commentary_lines) <= _MAX_LINES_ON_A_PAGE)
+
+def _cell(cell, column: str, row: ReportRow, main, grey, styles: _Styles, lists: _Lists,
+          owners_under_title: bool, per_line: int) -> int:
+    """Write one column of a row into its cell; return roughly how many lines it takes."""
+    paragraph = cell.paragraphs[0]
+    if column == "commentary":
+        blocks = commentary_blocks(row.commentary_html)
+        if not row.commentary_html.strip() and row.commentary_text.strip():  # only ever text
+            blocks = _plain_blocks(row.commentary_text)
+        _write_blocks(cell, blocks, styles, lists, grey)
+        return sum(_lines(_block_text(b), per_line) for b in blocks)
+    if column in ("reasons", "risks"):
+        items = [item for item in getattr(row, column) if _clean(item).strip()]
+        _style(paragraph, styles.item)  # an empty cell too
+        for index, item in enumerate(items):
+            _text(paragraph if index == 0 else cell.add_paragraph(), item, styles.item, grey)
+        return sum(_lines(item, per_line) for item in items)
+    if column == "rag":
+        _text(paragraph, row.rag_label, main)
+        _rag_cell(cell, row.rag)
+        return 1
+    text = cell_text(row, column)
+    _text(paragraph, text, main, grey)
+    lines = _lines(text, per_line)
+    if column == "ref":
+        steps = min(max(row.level - 1, 0), MAX_INDENT_STEPS)
+        if steps:
+            paragraph.paragraph_format.left_indent = INDENT_STEP * steps
+    elif column == "title":
+        notes = []
+        if row.milestone:
+            notes.append("Milestone")
+        if row.owners and owners_under_title:
+            notes.append(("Owner: " if len(row.owners) == 1 else "Owners: ") + ", ".join(row.owners))
+        for note in notes:
+            _text(cell.add_paragraph(), note, styles.note, grey)
+        lines += len(notes)
+    elif column == "status" and row.excluded:
+        _text(cell.add_paragraph(), "(not counted)", styles.note, grey)
+        lines += 1
+    return lines
 
 
 def _row_properties(row, *, header: bool = False, fits_on_a_page: bool = True) -> None:

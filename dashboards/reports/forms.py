@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import forms
+from django.conf import settings
 
 from ..filters import AsAtForm
 from .files import FORMATS
@@ -20,15 +21,31 @@ class ReportForm(AsAtForm):
         error_messages={"required": "Choose which report to make.",
                         "invalid_choice": "Choose a report from the list."},
     )
+    compare = forms.DateField(
+        required=False, label="Compare with",
+        help_text="For the movement report: the earlier date. Leave it blank for the end of the reporting "
+                  "period before the as-at date.",
+        input_formats=settings.DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
+                               format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter the date to compare with as a real date, for example 31/03/2024."},
+    )
     file_format = forms.ChoiceField(
         label="File", choices=[(f.key, f.label) for f in FORMATS.values()], widget=forms.RadioSelect,
         error_messages={"required": "Choose the kind of file: Word, PDF, Excel or CSV.",
                         "invalid_choice": "Choose Word, PDF, Excel or CSV."},
     )
-    field_order = ("programme", "kind", "as_at", "period_end", "file_format")
+    field_order = ("programme", "kind", "as_at", "period_end", "compare", "file_format")
 
     def __init__(self, data=None, *, programmes, periods=(), today: date, initial: dict | None = None):
         super().__init__(data, periods=periods, today=today)
         self.initial.update(initial or {})
         self.fields["programme"].choices = [("", "Choose a programme")] + list(programmes)
         self.order_fields(self.field_order)
+
+    def clean(self):
+        cleaned = super().clean()
+        compare, as_at = cleaned.get("compare"), cleaned.get("resolved") or self.today
+        if compare and compare >= as_at:
+            self.add_error("compare", "The date to compare with must be before the as-at date.")
+        return cleaned

@@ -11,7 +11,28 @@ from datetime import date
 
 # Report kinds, as the page, the command line and the file names say them.
 ACTION_PLAN = "action-plan"
-KIND_TITLES = {ACTION_PLAN: "Action plan report"}
+EXCEPTIONS = "exceptions"
+MOVEMENT = "movement"
+KIND_TITLES = {ACTION_PLAN: "Action plan report", EXCEPTIONS: "Exception report",
+               MOVEMENT: "Movement since the last report"}
+
+# The columns a section may show, by key, with their headings. Writers show a section's columns in
+# the section's order and read each from its row with `cell_text` (or the typed fields for Excel).
+COLUMNS = {
+    "ref": "Ref",
+    "title": "Title",
+    "owners": "Owner",
+    "due": "Due date",
+    "status": "Status",
+    "percent": "% complete",
+    "rag": "RAG",
+    "reasons": "Why it is here",
+    "commentary": "Latest commentary",
+    "risks": "Linked risks",
+}
+ACTION_PLAN_COLUMNS = ("ref", "title", "due", "status", "percent", "rag", "commentary")
+EXCEPTION_COLUMNS = ("ref", "title", "owners", "reasons", "rag", "commentary", "risks")
+MOVEMENT_COLUMNS = ("ref", "title", "owners", "reasons", "rag", "commentary")
 
 
 @dataclass(frozen=True)
@@ -56,6 +77,38 @@ class ReportRow:
     commentary_text: str = ""  # the same as plain text (paragraphs and list items on their own lines)
     milestone: bool = False
     excluded: bool = False  # Cancelled or Deferred: shown, greyed, counted in nothing
+    reasons: tuple[str, ...] = ()  # why it is in an exception report, each in words
+    risks: tuple[str, ...] = ()  # linked risks, e.g. "R03 Workforce shortage (current score 16, Red)"
+
+
+def cell_text(row: ReportRow, column: str) -> str:
+    """A column's words for a row, as every writer shows them (Excel keeps percent and dates typed)."""
+    if column == "owners":
+        return ", ".join(row.owners)
+    if column == "due":
+        return row.due_shown
+    if column == "percent":
+        return row.percent_shown
+    if column == "rag":
+        return row.rag_label
+    if column == "status":
+        return row.status_label
+    if column == "commentary":
+        return row.commentary_text
+    if column in ("reasons", "risks"):
+        return "\n".join(getattr(row, column))
+    return getattr(row, column)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and its table: the rows in reading order and the columns they show."""
+
+    title: str  # "Objectives and actions", "Actions", ...
+    columns: tuple[str, ...]  # keys of COLUMNS
+    rows: tuple[ReportRow, ...]
+    intro: str = ""  # a sentence under the heading
+    empty: str = ""  # what to say when there are no rows
 
 
 @dataclass(frozen=True)
@@ -72,7 +125,13 @@ class Report:
     rag_label: str
     distribution: tuple[RagCount, ...]  # Blue, Green, Amber, Red, Grey, in that order
     rag_key: tuple[RagKeyEntry, ...]
-    rows: tuple[ReportRow, ...] = field(default_factory=tuple)
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+    compared_with: date | None = None  # the earlier date of a movement report
+
+    @property
+    def rows(self) -> tuple[ReportRow, ...]:
+        """Every row of every section, in order."""
+        return tuple(row for section in self.sections for row in section.rows)
 
     @property
     def file_stem(self) -> str:

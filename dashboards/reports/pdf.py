@@ -7,9 +7,12 @@ project's static directory, so a link or an image in commentary can never make t
 
 from __future__ import annotations
 
+import gc
 import logging
 import mimetypes
 import re
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,12 +21,21 @@ from urllib.request import url2pathname
 import nh3
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from dashboards.charts import INK, RAG_FILL, RAG_TEXT, chart_id, rag_distribution_bar
-from dashboards.reports.model import RagKeyEntry, Report, ReportRow
+from dashboards.reports.model import (
+    ACTION_PLAN,
+    COLUMNS,
+    RagKeyEntry,
+    Report,
+    ReportRow,
+    Section,
+    cell_text,
+)
 from programmes.html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from programmes.rules import Rag
 
@@ -35,7 +47,48 @@ PDF_VARIANT = "pdf/ua-1"
 LANG = "en-GB"
 INDENT_MM = 4.0  # per level below the top, in the reference column
 PAD_MM = 1.5  # a cell's own padding
+MAX_INDENT_STEPS = 6  # deeper levels are indented as far as this
+EXCLUDED = "Left out of the figures"
+RAG_VALUES = frozenset(rag.value for rag in Rag)
+# Each column's share of a table's width; a section's columns are scaled to fill the page.
+WIDTHS = {"ref": 10, "title": 24, "owners": 11, "due": 9, "status": 10, "percent": 7, "rag": 7,
+          "reasons": 18, "commentary": 26, "risks": 16}
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+class _FewerCollections:
+    """Raises the cyclic collector's young-generation threshold while any PDF is being laid out.
+
+    WeasyPrint makes hundreds of thousands of objects per long report that stay referenced until the
+    PDF is written, so the collector's frequent passes free almost nothing and cost about a sixth of
+    the time. Reference counting still frees everything as usual; the threshold is put back when the
+    last render in the process ends (a lock and a count, so overlapping renders in threads agree).
+    """
+
+    GEN0 = 100_000  # Python 3.11's default is 700
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._saved: tuple[int, ...] = ()
+
+    @contextmanager
+    def __call__(self):
+        with self._lock:
+            if not self._depth:
+                self._saved = gc.get_threshold()
+                gc.set_threshold(max(self.GEN0, self._saved[0]), *self._saved[1:])
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if not self._depth:
+                    gc.set_threshold(*self._saved)
+
+
+fewer_collections = _FewerCollections()
 
 
 class RefusedURL(ValueError):
@@ -99,12 +152,35 @@ def _colours(rag: str, fill: str | None = None) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
+class PdfCell:
+    """One cell of a row, ready for the template: its column, its classes and its safe HTML."""
+
+    column: str
+    css: str
+    html: SafeString
+    header: bool = False  # the row's header cell (<th scope="row">): the ref, else the title
+
+
+@dataclass(frozen=True)
 class PdfRow:
     row: ReportRow
-    indent: str  # the reference cell's left padding, e.g. "5.5mm"
-    fill: str
-    ink: str
-    commentary: SafeString
+    css: str  # the row's classes: its kind, its level, "excluded"
+    cells: tuple[PdfCell, ...]
+
+
+@dataclass(frozen=True)
+class PdfColumn:
+    key: str
+    heading: str
+    width: str  # share of the table, e.g. "10%"
+
+
+@dataclass(frozen=True)
+class PdfSection:
+    section: Section
+    columns: tuple[PdfColumn, ...]
+    rows: tuple[PdfRow, ...]
+    empty: str  # what to say instead of a table when there are no rows
 
 
 @dataclass(frozen=True)
@@ -118,6 +194,77 @@ def document_title(report: Report) -> str:
     return f"{report.title}: {report.programme}, as at {report.as_at_shown}"
 
 
+def _lines_html(items) -> SafeString:
+    """One line per item, each escaped."""
+    return mark_safe("<br>".join(str(escape(item)) for item in items if str(item).strip()))
+
+
+def _title_html(row: ReportRow, *, owners: bool, flag: bool) -> SafeString:
+    """The title under a small line saying what the row is (and who owns it, when no column says
+    so); "Milestone", and "Left out of the figures" when no status column can say so, under it."""
+    above = f"Objective, level {row.level}" if row.kind == "objective" else "Action"
+    if owners and row.owners:
+        above += ("; owner: " if len(row.owners) == 1 else "; owners: ") + ", ".join(row.owners)
+    notes = ["Milestone"] if row.milestone else []
+    if flag and row.excluded:
+        notes.append(EXCLUDED)
+    html = format_html('<span class="kind">{}</span><br>{}', above, row.title)
+    return mark_safe(html + "".join(format_html('<br><span class="note">{}</span>', n) for n in notes))
+
+
+def _cells(row: ReportRow, columns: tuple[str, ...], header: str) -> tuple[PdfCell, ...]:
+    cells = []
+    for column in columns:
+        css = column
+        if column == "ref":
+            css = f"ref in{min(max(row.level - 1, 0), MAX_INDENT_STEPS)}"
+            html = escape(row.ref)
+        elif column == "title":
+            html = _title_html(row, owners="owners" not in columns, flag="status" not in columns)
+        elif column == "status":
+            html = escape(row.status_label)
+            if row.excluded:
+                html = format_html('{}<br><span class="note">{}</span>', row.status_label, EXCLUDED)
+        elif column == "rag":
+            css = f"rag {_rag_class(row.rag)}"
+            html = escape(row.rag_label)
+        elif column == "commentary":
+            html = clean_commentary(row.commentary_html)
+            if not html and row.commentary_text.strip():  # only ever plain text
+                html = _lines_html(row.commentary_text.splitlines())
+        elif column in ("reasons", "risks"):
+            html = _lines_html(getattr(row, column))
+        else:
+            html = escape(cell_text(row, column))
+        cells.append(PdfCell(column, css, html, header=column == header))
+    return tuple(cells)
+
+
+def _rag_class(rag: str) -> str:
+    return f"r-{rag}" if rag in RAG_VALUES else "r-none"
+
+
+def _rag_css() -> SafeString:
+    """One class per RAG value for the RAG cells, so no row carries a style of its own."""
+    rules = [f".r-{rag.value} {{ background: {RAG_FILL[rag]}; color: {RAG_TEXT[rag]}; }}" for rag in Rag]
+    rules.append(f".r-none {{ color: {INK}; }}")
+    rules += [f".in{step} {{ padding-left: {PAD_MM + step * INDENT_MM:g}mm; }}"
+              for step in range(1, MAX_INDENT_STEPS + 1)]
+    return mark_safe("\n  ".join(rules))  # built from constants only
+
+
+def _section(section: Section) -> PdfSection:
+    columns = tuple(c for c in section.columns if c in COLUMNS)
+    header = "ref" if "ref" in columns else "title"
+    total = sum(WIDTHS.get(c, 10) for c in columns) or 1
+    pdf_columns = tuple(PdfColumn(c, COLUMNS[c], f"{WIDTHS.get(c, 10) * 100 / total:.2f}%") for c in columns)
+    rows = tuple(
+        PdfRow(row, " ".join([row.kind, *(["excluded"] if row.excluded else [])]), _cells(row, columns, header))
+        for row in section.rows
+    )
+    return PdfSection(section, pdf_columns, rows, section.empty or "Nothing to report.")
+
+
 def render_html(report: Report) -> str:
     distribution = {Rag(count.rag): count.count for count in report.distribution}
     chart = rag_distribution_bar(distribution, cid=chart_id("report", report.programme_ref),
@@ -127,15 +274,13 @@ def render_html(report: Report) -> str:
         "report": report,
         "document_title": document_title(report),
         "lang": LANG,
+        "tree": report.kind == ACTION_PLAN,
         "chart": chart,
         "rag_fill": fill,
         "rag_ink": ink,
+        "rag_css": _rag_css(),
         "key": [KeyLine(entry, *_colours(entry.rag, entry.colour)) for entry in report.rag_key],
-        "rows": [
-            PdfRow(row, f"{PAD_MM + max(row.level - 1, 0) * INDENT_MM:g}mm", *_colours(row.rag),
-                   clean_commentary(row.commentary_html))
-            for row in report.rows
-        ],
+        "sections": [_section(section) for section in report.sections],
     }
     return render_to_string(TEMPLATE, context)
 
@@ -144,13 +289,14 @@ def html_to_pdf(html: str, *, title: str, fetcher: URLFetcher | None = None) -> 
     """Lay out `html` as a tagged PDF; relative URLs resolve inside the static directory."""
     fetcher = fetcher or StaticOnlyFetcher()
     static_dir = Path(settings.BASE_DIR / "static").resolve()
-    document = HTML(string=html, base_url=static_dir.as_uri() + "/", url_fetcher=fetcher).render(
-        pdf_variant=PDF_VARIANT)
-    document.metadata.title = title  # also read from <title>; said here so it cannot go missing
-    document.metadata.lang = LANG
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    with fewer_collections():
+        document = HTML(string=html, base_url=static_dir.as_uri() + "/", url_fetcher=fetcher).render(
+            pdf_variant=PDF_VARIANT)
+        document.metadata.title = title  # also read from <title>; said here so it cannot go missing
+        document.metadata.lang = LANG
+        return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def render_pdf(report: Report) -> bytes:
-    """The report as PDF bytes: cover (figures, chart, RAG key), then every row in reading order."""
+    """The report as PDF bytes: cover (figures, chart, RAG key), then each section's heading and table."""
     return html_to_pdf(render_html(report), title=document_title(report))

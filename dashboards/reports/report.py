@@ -10,15 +10,35 @@ from datetime import date
 
 from django.conf import settings
 
-from actionplans.selectors import latest_commentary, owned_action_ids
+from actionplans.selectors import (
+    due_dates_moved,
+    latest_commentary,
+    owned_action_ids,
+    updated_between,
+)
+from governance.selectors import linked_risks
 from programmes import rules
 from programmes.choices import RAG_MEANINGS
 from programmes.html import rich_text_as_plain
+from programmes.periods import previous_period
 from programmes.permissions import can_read_everything
 
 from .. import selectors
 from ..charts import RAG_FILL
-from .model import ACTION_PLAN, KIND_TITLES, RagCount, RagKeyEntry, Report, ReportRow
+from .model import (
+    ACTION_PLAN,
+    ACTION_PLAN_COLUMNS,
+    EXCEPTION_COLUMNS,
+    EXCEPTIONS,
+    KIND_TITLES,
+    MOVEMENT,
+    MOVEMENT_COLUMNS,
+    RagCount,
+    RagKeyEntry,
+    Report,
+    ReportRow,
+    Section,
+)
 
 OBJECTIVE, ACTION = "objective", "action"
 GREY_MEANING = "not due to start, or nothing to measure against"
@@ -37,13 +57,15 @@ def _percent_shown(shown: int | None) -> str:
     return "–" if shown is None else f"{shown}%"
 
 
-def _report_row(row: selectors.NodeRow, *, level: int, parent_ref: str, commentary: str) -> ReportRow:
+def _report_row(row: selectors.NodeRow, *, level: int, parent_ref: str, commentary: str, reasons=(),
+                risks=()) -> ReportRow:
     return ReportRow(
         kind=row.kind, level=level, ref=row.ref, title=row.title, parent_ref=parent_ref, due=row.due,
         due_shown=rules.uk_date(row.due), status=row.status or "", status_label=row.status_label,
         percent=row.percent, percent_shown=_percent_shown(row.percent_shown), rag=row.rag.value,
         rag_label=row.rag.label, owners=tuple(row.owners), commentary_html=commentary,
         commentary_text=rich_text_as_plain(commentary), milestone=row.milestone, excluded=row.excluded,
+        reasons=tuple(reasons), risks=tuple(risks),
     )
 
 
@@ -79,6 +101,27 @@ def _visible_rows(tree, result, *, as_at: date, allowed: frozenset | None, notes
     return rows
 
 
+def _tree_and_scope(programme_id: int, *, as_at: date, user, version: tuple | None):
+    tree = selectors.programme_tree(programme_id, as_at=as_at, version=version or selectors.data_version())
+    if tree is None:
+        return None, None
+    # The command line (no user) and every reader see all of it; anyone else what they own.
+    allowed = None if user is None or can_read_everything(user) else owned_action_ids(user, programme_id)
+    return tree, allowed
+
+
+def _report(kind: str, tree, *, as_at: date, sections: tuple[Section, ...], compared_with: date | None = None,
+            title: str = "") -> Report:
+    programme = selectors.node_row(tree, tree.result, as_at)
+    return Report(
+        kind=kind, title=title or KIND_TITLES[kind], council=settings.COUNCIL_NAME, programme=programme.title,
+        programme_ref=programme.ref, as_at=as_at, as_at_shown=rules.uk_date(as_at),
+        percent_shown=_percent_shown(programme.percent_shown), rag=programme.rag.value,
+        rag_label=programme.rag.label, distribution=distribution(programme.distribution), rag_key=rag_key(),
+        sections=sections, compared_with=compared_with,
+    )
+
+
 def action_plan_report(programme_id: int, *, as_at: date, user, version: tuple | None = None) -> Report | None:
     """The programme's action plan in the layout of the councils' own reports (seed 001): objectives
     nested as deep as the programme, each followed by its actions with their latest commentary.
@@ -86,18 +129,174 @@ def action_plan_report(programme_id: int, *, as_at: date, user, version: tuple |
     Leadership, managers, admins and clerks see every row; anyone else the actions they own and the
     objectives above them. Queries: the tree's (shared with the dashboards' cache), plus one for the
     commentary and, for an owner, one for their actions."""
-    tree = selectors.programme_tree(programme_id, as_at=as_at, version=version or selectors.data_version())
+    tree, allowed = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version)
     if tree is None:
         return None
-    # The command line (no user) and every reader see all of it; anyone else what they own.
-    allowed = None if user is None or can_read_everything(user) else owned_action_ids(user, programme_id)
     notes = latest_commentary(programme_id, as_at=as_at)
     rows = _visible_rows(tree, tree.result, as_at=as_at, allowed=allowed, notes=notes)
-    programme = selectors.node_row(tree, tree.result, as_at)
-    return Report(
-        kind=ACTION_PLAN, title=KIND_TITLES[ACTION_PLAN], council=settings.COUNCIL_NAME,
-        programme=programme.title, programme_ref=programme.ref, as_at=as_at, as_at_shown=rules.uk_date(as_at),
-        percent_shown=_percent_shown(programme.percent_shown), rag=programme.rag.value,
-        rag_label=programme.rag.label, distribution=distribution(programme.distribution), rag_key=rag_key(),
-        rows=tuple(rows),
+    return _report(ACTION_PLAN, tree, as_at=as_at,
+                   sections=(Section("Objectives and actions", ACTION_PLAN_COLUMNS, tuple(rows)),))
+
+
+# ---------------------------------------------------------------- exceptions
+
+
+def _action_facts(facts) -> dict:
+    """Every action's engine facts by key (for the date it was last updated)."""
+    found, stack = {}, [facts]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            if isinstance(child, rules.ActionFacts):
+                found[child.key] = child
+            else:
+                stack.append(child)
+    return found
+
+
+def action_reasons(row: selectors.NodeRow, result: rules.ActionResult, facts: rules.ActionFacts | None,
+                   as_at: date) -> list[str]:
+    """Why an action needs attention, in words a committee reads: "Red: due 30 June 2024, 20% done,
+    73% expected"."""
+    reasons = []
+    if row.rag in (rules.Rag.RED, rules.Rag.AMBER):
+        if row.overdue:
+            reasons.append(f"{row.rag.label}: due {rules.uk_date(row.due)} and not complete")
+        elif result.expected is not None:
+            reasons.append(f"{row.rag.label}: due {rules.uk_date(row.due)}, "
+                           f"{rules.display_percent(result.percent)}% done, "
+                           f"{rules.display_percent(result.expected)}% expected")
+        else:
+            reasons.append(f"{row.rag.label}: {result.reason}")
+    elif row.overdue:
+        reasons.append(f"Overdue: due {rules.uk_date(row.due)} and not complete")
+    if row.stale:
+        last = facts.last_updated if facts else None
+        reasons.append(f"Not updated since {rules.uk_date(last)}" if last else "Never updated")
+    if row.declared_greener and row.declared_rag:
+        reasons.append(f"Declared {row.declared_rag.label}, greener than the computed {row.rag.label}")
+    return reasons
+
+
+def exception_report(programme_id: int, *, as_at: date, user, version: tuple | None = None) -> Report | None:
+    """Only what needs the committee's attention: Red, Amber, overdue, not updated and declared-greener
+    items, actions before objectives, worst first, each with why it is there, its owner, latest
+    commentary and linked risks. The same choice of items as the Exceptions dashboard."""
+    tree, allowed = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version)
+    if tree is None:
+        return None
+    notes = latest_commentary(programme_id, as_at=as_at)
+    risks = linked_risks(programme_id, as_at=as_at, settings_=tree.facts.settings)
+    facts = _action_facts(tree.facts)
+    actions, objectives = [], []
+    for result in rules.iter_results(tree.result):
+        kind, pk = result.key
+        if kind == "programme" or (kind == ACTION and allowed is not None and pk not in allowed):
+            continue
+        row = selectors.node_row(tree, result, as_at)
+        if not selectors.exception_reasons(row):
+            continue
+        parent = tree.info.get((OBJECTIVE, row.parent_id)) if row.parent_id else None
+        if kind == ACTION:
+            words = action_reasons(row, result, facts.get(result.key), as_at)
+            item = _report_row(row, level=2, parent_ref=parent.ref if parent else "", commentary=notes.get(pk, ""),
+                               reasons=words, risks=risks.by_action.get(pk, ()))
+            actions.append((selectors.severity(row), item))
+        elif allowed is None:
+            item = _report_row(row, level=1, parent_ref=parent.ref if parent else "", commentary="",
+                               reasons=[result.explanation.rag_reason], risks=risks.by_objective.get(pk, ()))
+            objectives.append((selectors.severity(row), item))
+    sections = (
+        Section("Actions", EXCEPTION_COLUMNS, tuple(item for _, item in sorted(actions, key=_first)),
+                intro="Red and Amber first, then overdue, not updated and declared greener.",
+                empty="No action needs attention on this date."),
+        Section("Objectives", EXCEPTION_COLUMNS, tuple(item for _, item in sorted(objectives, key=_first)),
+                empty="No objective is Red or Amber on this date."),
     )
+    return _report(EXCEPTIONS, tree, as_at=as_at, sections=sections)
+
+
+def _first(pair):
+    return pair[0]
+
+
+# ---------------------------------------------------------------- movement
+
+
+def default_comparison(as_at: date, version: tuple | None = None) -> date:
+    """The end of the reporting period before the as-at date's (90 days earlier when there is none)."""
+    return previous_period(as_at, selectors.reporting_periods(version or selectors.data_version())).on
+
+
+def movement_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
+                    compare: date | None = None) -> Report | None:
+    """What moved between two dates (by default the as-at date and the end of the period before):
+    what changed colour, what completed, whose due date moved, what was not updated, what was added.
+    Every colour is the engine's for its date. Queries: two trees (each shared with the dashboards'
+    cache), the commentary, the updates in between and the due-date history."""
+    version = version or selectors.data_version()
+    compare = compare or default_comparison(as_at, version)
+    if compare >= as_at:
+        raise ValueError("The date to compare with must be before the as-at date.")
+    tree, allowed = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version)
+    if tree is None:
+        return None
+    before = selectors.programme_tree(programme_id, as_at=compare, version=version).results_by_key()
+    notes = latest_commentary(programme_id, as_at=as_at)
+    updated = updated_between(programme_id, after=compare, until=as_at)
+    moved = due_dates_moved(programme_id, after=compare, until=as_at)
+    facts = _action_facts(tree.facts)
+    then, now = rules.uk_date(compare), rules.uk_date(as_at)
+    colour, completed, due, quiet, added = [], [], [], [], []
+    for result in rules.iter_results(tree.result):
+        kind, pk = result.key
+        if kind == "programme" or (allowed is not None and (kind != ACTION or pk not in allowed)):
+            continue
+        row = selectors.node_row(tree, result, as_at)
+        parent = tree.info.get((OBJECTIVE, row.parent_id)) if row.parent_id else None
+
+        def item(words: str, row=row, parent=parent, pk=pk, kind=kind):
+            return _report_row(row, level=1 if kind == OBJECTIVE else 2, parent_ref=parent.ref if parent else "",
+                               commentary=notes.get(pk, "") if kind == ACTION else "", reasons=[words])
+
+        earlier = before.get(result.key)
+        created = facts[result.key].created if result.key in facts else None
+        is_new = bool(created and compare < created <= as_at)
+        if earlier is not None and earlier.rag != result.rag and not is_new:
+            colour.append(item(f"{earlier.rag.label} on {then}, {result.rag.label} on {now}"))
+        if kind != ACTION:
+            continue
+        if is_new:  # a past tree shows an action added later as first recorded: it is new, not moved
+            added.append(item(f"Added on {rules.uk_date(created)}"))
+        if result.status == rules.Status.COMPLETED and (earlier is None or earlier.status != rules.Status.COMPLETED):
+            completed.append(item(f"Completed since {then}"))
+        if pk in moved:
+            was, since = moved[pk]
+            due.append(item(f"Due {rules.uk_date(since) or 'no date'}, was {rules.uk_date(was) or 'no date'}"))
+        if (not result.excluded and result.status != rules.Status.COMPLETED and pk not in updated
+                and not is_new):
+            quiet.append(item(f"No update between {then} and {now}"))
+    between = f"between {then} and {now}"
+    sections = (
+        Section("Changed colour", MOVEMENT_COLUMNS, tuple(colour), intro=f"Objectives and actions whose RAG "
+                f"changed {between}.", empty=f"Nothing changed colour {between}."),
+        Section("Completed", MOVEMENT_COLUMNS, tuple(completed), empty=f"Nothing was completed {between}."),
+        Section("Due dates moved", MOVEMENT_COLUMNS, tuple(due), empty=f"No due date moved {between}."),
+        Section("Not updated", MOVEMENT_COLUMNS, tuple(quiet), intro=f"Open actions with no update {between}.",
+                empty=f"Every open action was updated {between}."),
+        Section("Added", MOVEMENT_COLUMNS, tuple(added), empty=f"No action was added {between}."),
+    )
+    return _report(MOVEMENT, tree, as_at=as_at, sections=sections, compared_with=compare,
+                   title=f"Movement since {then}")
+
+
+BUILDERS = {ACTION_PLAN: action_plan_report, EXCEPTIONS: exception_report, MOVEMENT: movement_report}
+
+
+def build_report(kind: str, programme_id: int, *, as_at: date, user, version: tuple | None = None,
+                 compare: date | None = None) -> Report | None:
+    """The report of that kind (model.KIND_TITLES) for the programme and date, scoped to the user;
+    `compare` is the earlier date of a movement report."""
+    if kind == MOVEMENT:
+        return movement_report(programme_id, as_at=as_at, user=user, version=version, compare=compare)
+    return BUILDERS[kind](programme_id, as_at=as_at, user=user, version=version)

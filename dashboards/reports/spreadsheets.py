@@ -1,11 +1,22 @@
 """The report as a workbook (render_xlsx) and as a CSV file (render_csv): one row per objective
-or action, in reading order, under the same headings in each.
+or action, in reading order, section by section.
 
-The workbook's header is row 1, frozen, with a filter over every row, so a clerk can sort and
-filter at once; its dates are Excel dates and its percents numbers (the unrounded percent, shown
-as "48%"). The cover facts (council, programme, as-at date, percent, RAG, distribution and key)
-are on a second sheet, "About this report". The CSV carries the words and figures as the pages
-show them ("31 March 2025", 48), with a byte order mark so that Excel reads it as UTF-8.
+The workbook has one sheet per section of the report, named for the section, then the "About this
+report" sheet. Every section's sheet starts with the identifying columns (Level, Kind, Reference,
+Parent), then the section's own columns in the section's order, then Excluded. Its header is row 1,
+frozen, with a filter over every row, so a clerk can sort and filter at once; its dates are Excel
+dates and its percents numbers (the unrounded percent, shown as "48%"); reasons and risks are text,
+one to a line. A section with no rows has its header and one line under it saying so (section.empty, or
+"Nothing to report."), outside the filter. The About sheet holds the cover facts (council,
+programme, as-at date, percent, RAG, distribution and key) and each section with its number of rows.
+
+The CSV is one table for the whole report: a "Section" column, the identifying columns, every
+column any section shows (in the order of model.COLUMNS), Excluded. It carries the words and
+figures as the pages show them ("31 March 2025", 48), with a byte order mark so that Excel reads
+it as UTF-8.
+
+The spreadsheets always carry the owners, whether or not a section shows them on the page: it is
+the column a clerk filters by most ("whose actions are these?").
 
 Any text that a spreadsheet would run as a formula is written with a leading apostrophe
 (programmes.spreadsheets.safe_cell); numbers stay numbers. The workbook is written in openpyxl's
@@ -29,20 +40,32 @@ from openpyxl.utils import get_column_letter
 from programmes.rules import display_percent
 from programmes.spreadsheets import safe_cell
 
-from .model import Report, ReportRow
+from .model import COLUMNS, Report, ReportRow, Section, cell_text
 
-HEADINGS = ("Level", "Kind", "Reference", "Parent", "Title", "Owner(s)", "Due date", "Status",
-            "Percent complete", "RAG", "Latest commentary", "Excluded")
-(LEVEL, KIND, REF, PARENT, TITLE, OWNERS, DUE, STATUS, PERCENT, RAG, COMMENTARY,
- EXCLUDED) = range(len(HEADINGS))
+# The columns every sheet starts with, and the one it ends with: keys of HEADINGS, not of COLUMNS.
+IDENTIFYING = ("level", "kind", "ref", "parent")
+LAST = ("excluded",)
+ALWAYS = ("owners",)  # carried even where the section's page table leaves them out
+HEADINGS = {
+    "level": "Level",
+    "kind": "Kind",
+    "parent": "Parent",
+    **COLUMNS,
+    "ref": "Reference",
+    "owners": "Owner(s)",
+    "percent": "Percent complete",
+    "excluded": "Excluded",
+}
+SECTION_HEADING = "Section"  # the CSV's first column
 OWNER_SEPARATOR = ", "
 ABOUT_SHEET = "About this report"
+NOTHING_TO_REPORT = "Nothing to report."
 DATE_FORMAT = "d mmmm yyyy"  # 31 March 2025, as the pages write it
 PERCENT_FORMAT = "0%"
 
-# Column widths, in Excel's characters: title and commentary wide and wrapped, the rest fitted
-# to their longest line within these limits.
-WRAPPED_WIDTHS = {TITLE: 60, COMMENTARY: 80}
+# Column widths, in Excel's characters: long text wide and wrapped, the rest fitted to their
+# longest line within these limits.
+WRAPPED_WIDTHS = {"title": 60, "commentary": 80, "reasons": 50, "risks": 50}
 MIN_WIDTH, MAX_WIDTH = 8, 40
 DATE_WIDTH = 18  # "30 September 2025"
 EXCEL_TEXT_MAX = 32_767
@@ -57,29 +80,69 @@ def kind_label(row: ReportRow) -> str:
     return "Milestone" if row.milestone else "Action"
 
 
-def _texts(row: ReportRow) -> list:
-    """The row's cells as the CSV writes them (before escaping); the workbook swaps in its date
-    and number for the due date and percent."""
-    return [
-        row.level, kind_label(row), row.ref, row.parent_ref, row.title, OWNER_SEPARATOR.join(row.owners),
-        row.due_shown, row.status_label, display_percent(row.percent), row.rag_label, row.commentary_text,
-        "Yes" if row.excluded else "",
-    ]
+def _with_owners(keys) -> list[str]:
+    """The columns with the owners put in after the title (or first) where they are missing."""
+    keys = [key for key in keys if key in COLUMNS]
+    for key in ALWAYS:
+        if key not in keys:
+            keys.insert(keys.index("title") + 1 if "title" in keys else 0, key)
+    return keys
+
+
+def sheet_columns(columns) -> tuple[str, ...]:
+    """A section's sheet columns, as keys of HEADINGS: the identifying ones, the section's own in
+    its order (its "ref" is the identifying Reference), then Excluded."""
+    return (*IDENTIFYING, *(key for key in _with_owners(columns) if key not in IDENTIFYING), *LAST)
+
+
+def csv_columns(report: Report) -> tuple[str, ...]:
+    """The CSV's columns after Section: the identifying ones, every column any section shows in
+    the order of COLUMNS, then Excluded."""
+    shown = _with_owners(key for key in COLUMNS if any(key in section.columns for section in report.sections))
+    return (*IDENTIFYING, *(key for key in shown if key not in IDENTIFYING), *LAST)
+
+
+def _text(row: ReportRow, key: str):
+    """A column's words (the level a number) as the CSV writes them, before escaping; the
+    workbook swaps in its date and number for the due date and percent."""
+    if key == "level":
+        return row.level
+    if key == "kind":
+        return kind_label(row)
+    if key == "parent":
+        return row.parent_ref
+    if key == "excluded":
+        return "Yes" if row.excluded else ""
+    if key == "percent":
+        return display_percent(row.percent)  # 48, or None
+    if key == "owners":
+        return OWNER_SEPARATOR.join(row.owners)
+    return cell_text(row, key)
+
+
+def _sections(report: Report) -> tuple[Section, ...]:
+    """The report's sections; a report with none is one empty section named for the report."""
+    return report.sections or (Section(report.title, (), ()),)
 
 
 # ---------------------------------------------------------------- CSV
 
 
 def render_csv(report: Report) -> bytes:
-    """UTF-8 with a byte order mark, \\r\\n line ends; a heading row, then one row per report row."""
+    """UTF-8 with a byte order mark, \\r\\n line ends; a heading row, then one row per report row,
+    section by section."""
+    keys = csv_columns(report)
     out = io.StringIO(newline="")
     writer = csv.writer(out)  # the excel dialect: \r\n, quoting only where needed
-    writer.writerow(HEADINGS)
-    for row in report.rows:
-        cells = _texts(row)
-        if cells[PERCENT] is None:
-            cells[PERCENT] = ""
-        writer.writerow([safe_cell(cell) for cell in cells])
+    writer.writerow([SECTION_HEADING, *(HEADINGS[key] for key in keys)])
+    for section in report.sections:
+        title = safe_cell(section.title)
+        for row in section.rows:
+            cells = [title]
+            for key in keys:
+                value = _text(row, key)
+                cells.append("" if value is None else safe_cell(value))
+            writer.writerow(cells)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -94,6 +157,23 @@ def sheet_name(text: str, fallback: str = "Report") -> str:
     if not name or name.casefold() in (ABOUT_SHEET.casefold(), "history"):  # Excel reserves "History"
         return fallback
     return name
+
+
+def sheet_names(titles) -> list[str]:
+    """One Excel-safe name for each title, no two the same to Excel (which ignores case): a
+    repeated name gets " (2)", " (3)", ... cut to fit."""
+    used = {ABOUT_SHEET.casefold()}
+    names = []
+    for number, title in enumerate(titles, start=1):
+        base = sheet_name(title, fallback=f"Section {number}")
+        name, copy_number = base, 1
+        while name.casefold() in used:
+            copy_number += 1
+            suffix = f" ({copy_number})"
+            name = base[:_SHEET_NAME_MAX - len(suffix)].rstrip().rstrip("'") + suffix
+        used.add(name.casefold())
+        names.append(name)
+    return names
 
 
 def _clean(value):
@@ -116,45 +196,61 @@ def _width(values, heading: str) -> float:
 
 
 def render_xlsx(report: Report) -> bytes:
-    """The rows sheet, named for the report, then the "About this report" sheet."""
+    """A sheet for each section, named for it, then the "About this report" sheet."""
     workbook = Workbook(write_only=True)
     workbook.properties.title = f"{report.title}: {report.programme}"[:255]
-    _rows_sheet(workbook, report)
-    _about_sheet(workbook, report)
+    sections = _sections(report)
+    for section, name in zip(sections, sheet_names(s.title for s in sections), strict=True):
+        _section_sheet(workbook, section, name)
+    _about_sheet(workbook, report, sections)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def _rows_sheet(workbook: Workbook, report: Report) -> None:
-    sheet = workbook.create_sheet(sheet_name(report.title))
-    rows = [[_clean(cell) for cell in _texts(row)] for row in report.rows]
+def _section_sheet(workbook: Workbook, section: Section, name: str) -> None:
+    sheet = workbook.create_sheet(name)
+    keys = sheet_columns(section.columns)
+    headings = [HEADINGS[key] for key in keys]
+    rows = [[_clean(_text(row, key)) for key in keys] for row in section.rows]
 
     # In write-only mode the widths and frozen pane are written before the first row.
-    for column, heading in enumerate(HEADINGS):
-        letter = get_column_letter(column + 1)
-        if column in WRAPPED_WIDTHS:
-            width = WRAPPED_WIDTHS[column]
-        elif column == DUE:
+    for column, (key, heading) in enumerate(zip(keys, headings, strict=True)):
+        if key in WRAPPED_WIDTHS:
+            width = WRAPPED_WIDTHS[key]
+        elif key == "due":
             width = DATE_WIDTH
         else:
             width = _width((cells[column] for cells in rows), heading)
-        sheet.column_dimensions[letter].width = width
+        sheet.column_dimensions[get_column_letter(column + 1)].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADINGS))}{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{len(rows) + 1}"
 
     bold = Font(bold=True)
-    sheet.append([_styled(sheet, heading, font=bold) for heading in HEADINGS])
+    sheet.append([_styled(sheet, heading, font=bold) for heading in headings])
+    if not rows:  # below the filter, so that sorting cannot move it
+        sheet.append([_styled(sheet, _clean(section.empty or NOTHING_TO_REPORT), font=Font(italic=True))])
+        return
 
-    # Only these four columns' cells get a style (a styled cell costs about twice a plain one),
-    # empty ones too so that what a clerk types there wraps or shows as a date or percent. Each
-    # copies a template cell's style, far cheaper than setting font and alignment objects.
+    # Only the wrapped, date and percent columns' cells get a style (a styled cell costs about
+    # twice a plain one), empty ones too so that what a clerk types there wraps or shows as a date
+    # or percent. Each copies a template cell's style, far cheaper than setting font and alignment.
     wrap = _styled(sheet, None, alignment=Alignment(wrap_text=True))
-    templates = {TITLE: wrap, COMMENTARY: wrap, DUE: _styled(sheet, None, number_format=DATE_FORMAT),
-                 PERCENT: _styled(sheet, None, number_format=PERCENT_FORMAT)}
-    for row, cells in zip(report.rows, rows, strict=True):
-        cells[DUE] = row.due
-        cells[PERCENT] = None if row.percent is None else row.percent / 100
+    templates = {}
+    for column, key in enumerate(keys):
+        if key in WRAPPED_WIDTHS:
+            templates[column] = wrap
+        elif key == "due":
+            templates[column] = _styled(sheet, None, number_format=DATE_FORMAT)
+        elif key == "percent":
+            templates[column] = _styled(sheet, None, number_format=PERCENT_FORMAT)
+    due = keys.index("due") if "due" in keys else None
+    percent = keys.index("percent") if "percent" in keys else None
+    for row, cells in zip(section.rows, rows, strict=True):
+        if due is not None:
+            cells[due] = row.due
+        if percent is not None:
+            cells[percent] = None if row.percent is None else row.percent / 100
         for column, template in templates.items():
             cells[column] = _like(sheet, template, cells[column])
         sheet.append(cells)
@@ -179,7 +275,7 @@ def _like(sheet, template: WriteOnlyCell, value) -> WriteOnlyCell:
     return cell
 
 
-def _about_sheet(workbook: Workbook, report: Report) -> None:
+def _about_sheet(workbook: Workbook, report: Report, sections: tuple[Section, ...]) -> None:
     sheet = workbook.create_sheet(ABOUT_SHEET)
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 70
@@ -203,6 +299,10 @@ def _about_sheet(workbook: Workbook, report: Report) -> None:
     line("Percent complete", report.percent_shown)
     line("RAG", report.rag_label)
     line("Rows", len(report.rows))
+    sheet.append([])
+    line("Sections", "Rows")
+    for section in sections:
+        line(section.title, len(section.rows))
     sheet.append([])
     line("RAG distribution", "Actions")
     for count in report.distribution:

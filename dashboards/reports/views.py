@@ -12,7 +12,7 @@ from programmes.selectors import programme_choices
 from .. import selectors
 from .files import FORMATS, file_name
 from .forms import ReportForm
-from .report import action_plan_report
+from .report import build_report
 
 
 def _may_report(request) -> None:
@@ -39,7 +39,8 @@ def reports(request):
                                    "as_at": request.GET.get("as_at", "")})
     if form.is_bound and form.is_valid():
         as_at = form.cleaned_data["resolved"] or today
-        report = action_plan_report(form.cleaned_data["programme"], as_at=as_at, user=request.user, version=version)
+        report = build_report(form.cleaned_data["kind"], form.cleaned_data["programme"], as_at=as_at,
+                              user=request.user, version=version, compare=form.cleaned_data["compare"])
         if report is None:
             raise Http404("There is no programme with that number.")
         chosen = FORMATS[form.cleaned_data["file_format"]]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from dashboards.reports.files import FORMATS
 from dashboards.reports.model import ACTION_PLAN, KIND_TITLES
-from dashboards.reports.report import action_plan_report
+from dashboards.reports.report import build_report
 from programmes.models import Programme
 
 
@@ -23,9 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=list(KIND_TITLES), default=ACTION_PLAN, help="Which report.")
         parser.add_argument("--format", choices=list(FORMATS), required=True, dest="file_format")
         parser.add_argument("--as-at", type=date.fromisoformat, help="YYYY-MM-DD; today when left out.")
+        parser.add_argument("--compare", type=date.fromisoformat,
+                            help="YYYY-MM-DD, for the movement report: the earlier date (by default the end "
+                                 "of the reporting period before the as-at date).")
         parser.add_argument("--output", required=True, help="The file to write.")
 
-    def handle(self, *args, programme, kind, file_format, as_at, output, **options):
+    def handle(self, *args, programme, kind, file_format, as_at, compare, output, **options):
         found = list(Programme.objects.filter(Q(name__iexact=programme) | Q(short_name__iexact=programme))
                      .values_list("pk", flat=True)[:2])
         if not found:
@@ -35,8 +38,10 @@ class Command(BaseCommand):
         today = timezone.localdate()
         if as_at and as_at > today:
             raise CommandError("The as-at date must be today or in the past.")
-        report = action_plan_report(found[0], as_at=as_at or today, user=None)
+        if compare and compare >= (as_at or today):
+            raise CommandError("The date to compare with must be before the as-at date.")
+        report = build_report(kind, found[0], as_at=as_at or today, user=None, compare=compare)
         path = Path(output)
         path.write_bytes(FORMATS[file_format].render(report))
-        self.stdout.write(f"Wrote {KIND_TITLES[kind].lower()} of {report.programme} as at {report.as_at_shown} "
+        self.stdout.write(f"Wrote {report.title} for {report.programme} as at {report.as_at_shown} "
                           f"({len(report.rows)} rows) to {path}")

@@ -3,7 +3,17 @@
 from datetime import date
 
 from dashboards.charts import RAG_FILL
-from dashboards.reports.model import ACTION_PLAN, RagCount, RagKeyEntry, Report, ReportRow
+from dashboards.reports.model import (
+    ACTION_PLAN,
+    ACTION_PLAN_COLUMNS,
+    EXCEPTION_COLUMNS,
+    EXCEPTIONS,
+    RagCount,
+    RagKeyEntry,
+    Report,
+    ReportRow,
+    Section,
+)
 from programmes.choices import RAG_MEANINGS
 from programmes.rules import RAG_ORDER, Rag
 
@@ -53,5 +63,30 @@ def sample_report(extra_rows=()) -> Report:
         programme="Adult social care action plan 2024/25", programme_ref="ASC2425", as_at=date(2024, 6, 30),
         as_at_shown="30 June 2024", percent_shown="47%", rag=Rag.AMBER.value, rag_label=Rag.AMBER.label,
         distribution=tuple(RagCount(r.value, r.label, n) for r, n in zip(RAG_ORDER, (1, 1, 1, 1, 1), strict=True)),
-        rag_key=key(), rows=rows,
+        rag_key=key(), sections=(Section("Objectives and actions", ACTION_PLAN_COLUMNS, rows),),
+    )
+
+
+def sample_exception_report() -> Report:
+    """Two sections, as the exception report has them: actions first, then objectives; one empty."""
+    actions = (
+        row("OBJ1.B", percent=20.0, rag=Rag.RED, owners=("Sam Clarke", "Nadia Rahman"),
+            reasons=("Red: due 30 June 2024, 20% done, 73% expected", "Overdue"),
+            risks=("R03 Workforce shortage (current score 16, Red)",),
+            commentary_html="<p>Recruitment paused.</p>", commentary_text="Recruitment paused."),
+        row("OBJ1.D", percent=55.0, rag=Rag.AMBER, title=FORMULA_PROBES[3], reasons=("Not updated",)),
+    )
+    objectives = (row("OBJ1", kind="objective", level=1, parent="", percent=47.78, rag=Rag.AMBER,
+                      reasons=("Amber: a third of its weight is Amber or Red",)),)
+    base = sample_report()
+    return Report(
+        kind=EXCEPTIONS, title="Exception report", council=base.council, programme=base.programme,
+        programme_ref=base.programme_ref, as_at=base.as_at, as_at_shown=base.as_at_shown,
+        percent_shown=base.percent_shown, rag=base.rag, rag_label=base.rag_label,
+        distribution=base.distribution, rag_key=base.rag_key,
+        sections=(
+            Section("Actions", EXCEPTION_COLUMNS, actions, intro="Red, amber, overdue and not updated actions."),
+            Section("Objectives", EXCEPTION_COLUMNS, objectives),
+            Section("Milestones", EXCEPTION_COLUMNS, (), empty="No milestone needs attention."),
+        ),
     )

@@ -4,6 +4,7 @@ import io
 import os
 import subprocess
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,11 +15,13 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.table import Table
 
 from dashboards.charts import RAG_FILL, RAG_TEXT, TRACK
-from dashboards.reports.docx import COLUMNS, INDENT_STEP, render_docx
+from dashboards.reports.docx import INDENT_STEP, NOTHING_TO_REPORT, column_widths, render_docx
+from dashboards.reports.model import ACTION_PLAN_COLUMNS, COLUMNS, EXCEPTION_COLUMNS
 from programmes.rules import Rag
-from tests.dashboards.reports.builders import row, sample_report
+from tests.dashboards.reports.builders import row, sample_exception_report, sample_report
 
 MIXED_HTML = (
     '<p>Keep <span class="x">this</span><style>p { color: red }</style> and <a href="#">that</a>'
@@ -84,7 +87,7 @@ def test_the_page_is_landscape_a4(document):
 
 def test_the_header_row_repeats_on_every_page_and_rows_do_not_split(table, rows_by_ref):
     header = table.rows[0]
-    assert [cell.text for cell in header.cells] == list(COLUMNS)
+    assert [cell.text for cell in header.cells] == [COLUMNS[column] for column in ACTION_PLAN_COLUMNS]
     assert header._tr.trPr.find(qn("w:tblHeader")) is not None
     for _, tr in rows_by_ref.values():
         assert tr._tr.trPr is None or tr._tr.trPr.find(qn("w:tblHeader")) is None
@@ -243,6 +246,107 @@ def test_core_properties(report, document):
     assert abs(datetime.now(UTC) - created) < timedelta(minutes=5)
 
 
+# --- A report of several sections: the exception report ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def exception_report():
+    return sample_exception_report()
+
+
+@pytest.fixture(scope="module")
+def exception_docx(exception_report):
+    return render_docx(exception_report)
+
+
+@pytest.fixture(scope="module")
+def exception_document(exception_docx):
+    return Document(io.BytesIO(exception_docx))
+
+
+def _body(document) -> list[tuple[str, object]]:
+    """The body in order: ("Heading 1", text), ("Normal", text), ... and ("table", the table)."""
+    return [("table", block) if isinstance(block, Table) else (block.style.name, block.text)
+            for block in document.iter_inner_content()]
+
+
+def _after_the_cover(document) -> list[tuple[str, object]]:
+    body = _body(document)
+    first = next(i for i, (kind, text) in enumerate(body)
+                 if kind == "Heading 1" and i and text != "Summary")
+    return body[first:]
+
+
+def test_each_section_is_a_heading_an_introduction_and_its_own_table(exception_report, exception_document):
+    headings = [p.text for p in exception_document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Summary", "Actions", "Objectives", "Milestones"]
+    body = _after_the_cover(exception_document)
+    kinds = [kind if kind == "table" else f"{kind}: {text}" for kind, text in body]
+    assert kinds == [
+        "Heading 1: Actions", "Normal: Red, amber, overdue and not updated actions.", "table",
+        "Heading 1: Objectives", "table",
+        "Heading 1: Milestones", "Normal: No milestone needs attention.",
+    ]
+    tables = [block for kind, block in body if kind == "table"]
+    # the cover's three, then one for each section with rows
+    assert [t._tbl for t in tables] == [t._tbl for t in exception_document.tables[3:]]
+    for table, section in zip(tables, exception_report.sections[:2], strict=True):
+        assert [cell.text for cell in table.rows[0].cells] == [COLUMNS[c] for c in EXCEPTION_COLUMNS]
+        assert [cell.text for cell in table.rows[0].cells] == [
+            "Ref", "Title", "Owner", "Why it is here", "RAG", "Latest commentary", "Linked risks"]
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert [tr.cells[0].text for tr in table.rows[1:]] == [r.ref for r in section.rows]
+        for tr in table.rows[1:]:
+            assert tr._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_reasons_and_risks_are_a_paragraph_each_and_owners_a_column(exception_report, exception_document):
+    actions = exception_document.tables[3]
+    by_column = dict(zip(EXCEPTION_COLUMNS, actions.rows[1].cells, strict=True))
+    assert [p.text for p in by_column["reasons"].paragraphs] == [
+        "Red: due 30 June 2024, 20% done, 73% expected", "Overdue"]
+    assert {p.style.name for p in by_column["reasons"].paragraphs} == {"Report Table Item"}
+    assert [p.text for p in by_column["risks"].paragraphs] == ["R03 Workforce shortage (current score 16, Red)"]
+    assert by_column["owners"].text == "Sam Clarke, Nadia Rahman"
+    # with an Owner column, the owners are not repeated under the title
+    assert [p.text for p in by_column["title"].paragraphs] == ["Title of OBJ1.B"]
+    assert by_column["rag"].text == "Red" and _shading(by_column["rag"]) == _hex(RAG_FILL[Rag.RED])
+    assert [p.text for p in by_column["commentary"].paragraphs] == ["Recruitment paused."]
+    # no linked risk: an empty cell, not a placeholder
+    second = dict(zip(EXCEPTION_COLUMNS, actions.rows[2].cells, strict=True))
+    assert second["risks"].text == "" and second["reasons"].text == "Not updated"
+    assert second["title"].text == "@SUM(1,1)"
+    objectives = exception_document.tables[4]
+    objective = dict(zip(EXCEPTION_COLUMNS, objectives.rows[1].cells, strict=True))
+    assert objective["reasons"].text == "Amber: a third of its weight is Amber or Red"
+    assert _shading(objective["reasons"]) == _hex(TRACK) and _shading(objective["rag"]) == _hex(RAG_FILL[Rag.AMBER])
+
+
+def test_an_empty_section_says_so_without_a_table(exception_report):
+    quiet = replace(exception_report.sections[2], empty="")
+    document = Document(io.BytesIO(render_docx(replace(exception_report, sections=(quiet,)))))
+    assert [kind if kind == "table" else text for kind, text in _after_the_cover(document)] == [
+        "Milestones", NOTHING_TO_REPORT]
+    assert len(document.tables) == 3  # the cover's only
+
+
+def test_column_widths_fill_the_page_and_the_words_get_the_room(document, exception_document):
+    assert [round(w.mm) for w in column_widths(ACTION_PLAN_COLUMNS)] == [24, 60, 27, 22, 23, 16, 89]
+    for doc in (document, exception_document):
+        section = doc.sections[0]
+        between_margins = section.page_width - section.left_margin - section.right_margin
+        for table in doc.tables[3:]:
+            grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+            assert abs(sum(grid) * 635 - between_margins) < Mm(1)  # twips to EMU
+    widths = dict(zip(EXCEPTION_COLUMNS, column_widths(EXCEPTION_COLUMNS), strict=True))
+    assert max(widths, key=widths.get) == "commentary"
+    for wide in ("reasons", "risks"):
+        assert widths[wide] > widths["owners"] > widths["rag"]
+    assert widths["ref"] == Mm(24) and widths["rag"] == Mm(16)
+    every = column_widths(tuple(COLUMNS))
+    assert abs(sum(every) - Mm(261)) < Mm(1) and min(every) > Mm(10)
+
+
 # --- A second reader: LibreOffice lays the document out and prints it to PDF ---------------------
 
 
@@ -257,7 +361,8 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
-def test_libreoffice_reads_and_lays_it_out(tmp_path, report, docx_bytes):
+def _pdf_pages(tmp_path, docx_bytes):
+    """The document as LibreOffice prints it to PDF: its pages."""
     office = _libreoffice()
     if office is None:
         if _in_ci():
@@ -276,8 +381,11 @@ def test_libreoffice_reads_and_lays_it_out(tmp_path, report, docx_bytes):
     )
     pdf = tmp_path / "report.pdf"
     assert done.returncode == 0 and pdf.exists(), f"LibreOffice failed: {done.stdout}\n{done.stderr}"
+    return pypdf.PdfReader(pdf).pages
 
-    pages = pypdf.PdfReader(pdf).pages
+
+def test_libreoffice_reads_and_lays_it_out(tmp_path, report, docx_bytes):
+    pages = _pdf_pages(tmp_path, docx_bytes)
     texts = [" ".join(page.extract_text().split()) for page in pages]
     everything = " ".join(texts)
     assert report.programme in everything
@@ -289,3 +397,17 @@ def test_libreoffice_reads_and_lays_it_out(tmp_path, report, docx_bytes):
         assert f"Page {number} of {len(pages)}" in text  # the PAGE and NUMPAGES fields, worked out
     # The header row, repeated by the reader on every page the table runs onto.
     assert all("Latest commentary" in text for text in texts[1:])
+
+
+def test_libreoffice_reads_the_exception_report(tmp_path, exception_report, exception_docx):
+    pages = _pdf_pages(tmp_path, exception_docx)
+    texts = [" ".join(page.extract_text().split()) for page in pages]
+    everything = " ".join(texts)
+    assert "Exception report" in everything and "Why it is here" in everything and "Linked risks" in everything
+    for expected in ("Red: due 30 June 2024, 20% done, 73% expected", "R03 Workforce shortage",
+                     "Sam Clarke, Nadia Rahman", "No milestone needs attention."):
+        assert expected in everything
+    assert everything.index("Actions") < everything.index("Objectives") < everything.index("Milestones", 200)
+    assert all(float(page.mediabox.width) > float(page.mediabox.height) for page in pages)
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {len(pages)}" in text

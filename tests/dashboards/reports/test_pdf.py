@@ -1,7 +1,10 @@
 """The committee report as PDF: every row in order, the as-at date and page numbers on every page,
 tagged for screen readers, no script, and nothing fetched from outside the app."""
 
+import dataclasses
+import gc
 import io
+import re
 import shutil
 import socket
 import subprocess
@@ -11,6 +14,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from dashboards.reports import pdf
+from dashboards.reports.model import COLUMNS, Section
 from dashboards.reports.pdf import (
     StaticOnlyFetcher,
     clean_commentary,
@@ -20,7 +24,12 @@ from dashboards.reports.pdf import (
     render_pdf,
 )
 from programmes.rules import RAG_ORDER
-from tests.dashboards.reports.builders import SCRIPT_PROBE, row, sample_report
+from tests.dashboards.reports.builders import (
+    SCRIPT_PROBE,
+    row,
+    sample_exception_report,
+    sample_report,
+)
 
 AS_AT = "As at 30 June 2024"
 COUNCIL = "Demo Borough Council"
@@ -69,17 +78,35 @@ def long(no_network):
     return report, render_pdf(report)
 
 
-@pytest.fixture(scope="module")
-def long_pages(long, tmp_path_factory):
-    """The long report's text, page by page, as poppler lays it out (pypdf misreads the subset
-    font WeasyPrint writes when a glyph is missing, such as the full-width "=" probe)."""
+def pdftotext(data: bytes, directory, *options) -> list[str]:
+    """The PDF's text, page by page, as poppler lays it out (pypdf misreads the subset font
+    WeasyPrint writes when a glyph is missing, such as the full-width "=" probe)."""
     assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is needed to read the PDF's text"
-    path = tmp_path_factory.mktemp("pdf") / "long.pdf"
-    path.write_bytes(long[1])
-    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+    path = directory / "report.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", *options, "-enc", "UTF-8", str(path), "-"],
                           check=True, capture_output=True, text=True).stdout
     pages = text.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+@pytest.fixture(scope="module")
+def long_pages(long, tmp_path_factory):
+    return pdftotext(long[1], tmp_path_factory.mktemp("pdf"), "-layout")
+
+
+@pytest.fixture(scope="module")
+def exceptions(no_network):
+    report = sample_exception_report()
+    return report, render_pdf(report)
+
+
+@pytest.fixture(scope="module")
+def exception_pages(exceptions, tmp_path_factory):
+    """The exception report's text as laid out (-layout), and in reading order, whitespace collapsed."""
+    directory = tmp_path_factory.mktemp("pdf")
+    words = " ".join(" ".join(pdftotext(exceptions[1], directory)).split())
+    return pdftotext(exceptions[1], directory, "-layout"), words
 
 
 def reader(data: bytes) -> PdfReader:
@@ -159,6 +186,81 @@ def test_objectives_are_bold_and_rows_indented_by_level(sample):
     assert seen["OBJ1"][1] < seen["OBJ1.A"][1] == seen["OBJ1.1"][1] < seen["OBJ1.1.A"][1]
 
 
+def test_owners_go_under_the_title_when_no_column_shows_them(long_pages):
+    assert "owner" not in " ".join(COLUMNS[c] for c in sample_report().sections[0].columns).lower()
+    assert "Action; owner: Kath Amies" in "\n".join(long_pages)
+
+
+# ---------------------------------------------------------------- sections
+
+
+def test_each_section_has_its_heading_in_order_after_the_cover(exception_pages):
+    _, words = exception_pages
+    cover_end = words.index("count in no percent or RAG.")
+    places = [words.find(f" {title} ", cover_end) for title in ("Actions", "Objectives", "Milestones")]
+    assert -1 not in places and places == sorted(places), places
+    for title in ("Actions", "Objectives"):
+        assert f"{title} of Adult social care action plan 2024/25 as at 30 June 2024" in words  # captions
+
+
+def test_each_table_heads_exactly_its_sections_columns_in_order(exceptions, exception_pages):
+    report, _ = exceptions
+    pages, _ = exception_pages
+    lines = "\n".join(pages).splitlines()
+    for section in report.sections[:2]:
+        caption = next(i for i, line in enumerate(lines) if line.strip().startswith(f"{section.title} of "))
+        header = next(line for line in lines[caption + 1:] if line.strip())
+        assert re.split(r"\s{2,}", header.strip()) == [COLUMNS[c] for c in section.columns]
+
+
+def test_the_action_plan_table_heads_its_columns_in_order(long, long_pages):
+    report, _ = long
+    lines = long_pages[1].splitlines()
+    caption = next(i for i, line in enumerate(lines) if line.strip().startswith("Objectives and actions of"))
+    header = next(line for line in lines[caption + 1:] if line.strip())
+    assert re.split(r"\s{2,}", header.strip()) == [COLUMNS[c] for c in report.sections[0].columns]
+
+
+def test_reasons_and_risks_are_shown_one_line_each(exceptions, exception_pages):
+    report, _ = exceptions
+    _, words = exception_pages
+    for r in report.rows:
+        for item in (*r.reasons, *r.risks):
+            assert item in words, item
+    html = render_html(report)
+    assert "Red: due 30 June 2024, 20% done, 73% expected<br>Overdue" in html
+    assert "Sam Clarke, Nadia Rahman" in words
+
+
+def test_an_empty_section_says_so_instead_of_a_table(exceptions, exception_pages):
+    report, data = exceptions
+    _, words = exception_pages
+    assert "Milestones No milestone needs attention." in words
+    assert "Milestones of" not in words
+    html = render_html(report)
+    assert html.count('<table class="rows">') == 2 and html.count("<caption>") == 3 + 2  # the cover has three
+
+    no_words = dataclasses.replace(report, sections=(Section("Milestones", report.sections[0].columns, ()),))
+    assert "Nothing to report." in render_html(no_words)
+
+
+def test_rows_without_a_status_column_say_left_out_under_the_title():
+    report = sample_exception_report()
+    excluded = row("OBJ1.X", excluded=True, status="deferred", status_label="Deferred", milestone=True)
+    section = dataclasses.replace(report.sections[0], rows=(excluded,))
+    html = render_html(dataclasses.replace(report, sections=(section,)))
+    assert '<span class="note">Milestone</span><br><span class="note">Left out of the figures</span>' in html
+
+
+def test_the_exception_report_is_tagged_with_a_heading_and_table_per_section(exceptions):
+    root = reader(exceptions[1]).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"].value is True
+    elements = [d for d in walk(root["/StructTreeRoot"]) if d.get("/Type") == "/StructElem"]
+    tags = [str(d["/S"]) for d in elements]
+    assert {"/H1", "/H2", "/Table", "/THead", "/TH", "/TD", "/Caption", "/Figure"} <= set(tags)
+    assert tags.count("/Table") == 3 + 2  # the cover's three, then Actions and Objectives
+
+
 # ---------------------------------------------------------------- every page
 
 
@@ -175,6 +277,12 @@ def test_every_page_carries_its_number_the_as_at_date_and_the_council(long_pages
 def test_the_rows_table_header_repeats_on_every_page_of_rows(long_pages):
     for page in long_pages[1:]:
         assert "Latest commentary" in page
+
+
+def test_rendering_puts_the_collector_threshold_back(sample):
+    before = gc.get_threshold()
+    render_pdf(sample_report())
+    assert gc.get_threshold() == before
 
 
 def test_a4_landscape(sample):

@@ -130,9 +130,8 @@ def test_an_officer_reports_on_their_own_actions_only(client, plan):
 
     response = download(client, plan[0], "csv")
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    refs = [row[2] for row in rows[1:]]
-    assert refs == ["CP1", "CP1.A"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row["Reference"] for row in rows] == ["CP1", "CP1.A"]
 
 
 def test_an_officer_cannot_choose_a_programme_where_they_own_nothing(client, plan):
@@ -171,3 +170,36 @@ def test_a_missing_file_kind_is_asked_for_in_plain_english(client, plan):
     response = client.get(URL, {"programme": plan[0].pk, "kind": "action-plan", "file_format": ""})
 
     assert "Choose the kind of file: Word, PDF, Excel or CSV." in response.content.decode()
+
+
+def test_a_clerk_downloads_the_exception_report_with_why_each_item_is_there(client, plan):
+    signed_in(client, CLERK)
+
+    response = client.get(URL, {"programme": plan[0].pk, "kind": "exceptions", "file_format": "csv",
+                                "as_at": "2024-10-01"})
+
+    assert response["Content-Disposition"] == 'attachment; filename="CP2425-exceptions-2024-10-01.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {row["Section"] for row in rows} <= {"Actions", "Objectives"}
+    assert rows and all(row["Why it is here"] for row in rows)
+
+
+def test_a_comparison_date_after_the_as_at_date_is_refused_next_to_its_field(client, plan):
+    signed_in(client, CLERK)
+
+    response = client.get(URL, {"programme": plan[0].pk, "kind": "movement", "file_format": "csv",
+                                "as_at": "2024-06-30", "compare": "2024-07-31"})
+
+    assert response["Content-Type"].startswith("text/html")
+    assert "The date to compare with must be before the as-at date." in response.content.decode()
+
+
+def test_a_clerk_downloads_the_movement_since_an_earlier_date(client, plan):
+    signed_in(client, CLERK)
+
+    response = client.get(URL, {"programme": plan[0].pk, "kind": "movement", "file_format": "csv",
+                                "as_at": "2024-09-30", "compare": "2024-06-30"})
+
+    assert response["Content-Disposition"] == 'attachment; filename="CP2425-movement-2024-09-30.csv"'
+    sections = {row["Section"] for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
+    assert sections <= {"Changed colour", "Completed", "Due dates moved", "Not updated", "Added"}
