@@ -476,6 +476,11 @@ DIRECTION_LABELS = {
 }
 
 
+def direction_label(direction) -> str:
+    """A measure's direction of travel in words, on every page and report."""
+    return DIRECTION_LABELS.get(getattr(direction, "value", direction), "No previous value to compare with")
+
+
 @dataclass
 class MeasurePeriodRow:
     period: ReportingPeriod
@@ -488,7 +493,7 @@ class MeasurePeriodRow:
 
     @property
     def direction_label(self) -> str:
-        return DIRECTION_LABELS.get(self.direction, "No previous value to compare with")
+        return direction_label(self.direction)
 
     @property
     def value_text(self) -> str:

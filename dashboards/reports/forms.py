@@ -23,8 +23,8 @@ class ReportForm(AsAtForm):
     )
     compare = forms.DateField(
         required=False, label="Compare with",
-        help_text="For the movement report: the earlier date. Leave it blank for the end of the reporting "
-                  "period before the as-at date.",
+        help_text="For the movement and highlight reports: the earlier date. Leave it blank for the end of the "
+                  "reporting period before the as-at date.",
         input_formats=settings.DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
                                format="%Y-%m-%d"),

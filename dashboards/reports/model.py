@@ -12,8 +12,9 @@ from datetime import date
 # Report kinds, as the page, the command line and the file names say them.
 ACTION_PLAN = "action-plan"
 EXCEPTIONS = "exceptions"
+HIGHLIGHT = "highlight"
 MOVEMENT = "movement"
-KIND_TITLES = {ACTION_PLAN: "Action plan report", EXCEPTIONS: "Exception report",
+KIND_TITLES = {ACTION_PLAN: "Action plan report", EXCEPTIONS: "Exception report", HIGHLIGHT: "Highlight report",
                MOVEMENT: "Movement since the last report"}
 
 # The columns a section may show, by key, with their headings. Writers show a section's columns in
@@ -27,12 +28,21 @@ COLUMNS = {
     "percent": "% complete",
     "rag": "RAG",
     "reasons": "Why it is here",
+    "change": "What changed",
     "commentary": "Latest commentary",
     "risks": "Linked risks",
+    "value": "Latest",
+    "target": "Target",
+    "direction": "Direction of travel",
+    "score": "Current score",
 }
 ACTION_PLAN_COLUMNS = ("ref", "title", "due", "status", "percent", "rag", "commentary")
 EXCEPTION_COLUMNS = ("ref", "title", "owners", "reasons", "rag", "commentary", "risks")
-MOVEMENT_COLUMNS = ("ref", "title", "owners", "reasons", "rag", "commentary")
+MOVEMENT_COLUMNS = ("ref", "title", "owners", "change", "rag", "commentary")
+ACHIEVEMENT_COLUMNS = ("ref", "title", "owners", "commentary")
+MILESTONE_COLUMNS = ("ref", "title", "owners", "due", "status", "rag")
+MEASURE_COLUMNS = ("ref", "title", "value", "target", "rag", "direction")
+RISK_COLUMNS = ("ref", "title", "owners", "score", "rag")
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,7 @@ class ReportRow:
     """One objective or action of the report, in reading order (an objective, then its actions,
     then its child objectives)."""
 
-    kind: str  # "objective" or "action"
+    kind: str  # "objective", "action", "measure" or "risk"
     level: int  # 1 for a top-level objective; its actions and child objectives are level 2, ...
     ref: str
     title: str
@@ -79,6 +89,10 @@ class ReportRow:
     excluded: bool = False  # Cancelled or Deferred: shown, greyed, counted in nothing
     reasons: tuple[str, ...] = ()  # why it is in an exception report, each in words
     risks: tuple[str, ...] = ()  # linked risks, e.g. "R03 Workforce shortage (current score 16, Red)"
+    value: str = ""  # a measure's latest value and its period, e.g. "80% (2024/25 Q1)"
+    target: str = ""  # a measure's target for that period
+    direction: str = ""  # a measure's direction of travel, in words
+    score: str = ""  # a risk's current score, e.g. "16 (likelihood 4, impact 4)"
 
 
 def cell_text(row: ReportRow, column: str) -> str:
@@ -97,6 +111,8 @@ def cell_text(row: ReportRow, column: str) -> str:
         return row.commentary_text
     if column in ("reasons", "risks"):
         return "\n".join(getattr(row, column))
+    if column == "change":  # a movement report's reasons: what changed between its two dates
+        return "\n".join(row.reasons)
     return getattr(row, column)
 
 

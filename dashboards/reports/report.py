@@ -6,17 +6,19 @@ as the dashboards, so a report and the page for the same date cannot disagree.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.conf import settings
 
 from actionplans.selectors import (
+    direction_label,
     due_dates_moved,
     latest_commentary,
     owned_action_ids,
     updated_between,
 )
-from governance.selectors import linked_risks
+from governance.selectors import linked_risks, risk_list
 from programmes import rules
 from programmes.choices import RAG_MEANINGS
 from programmes.html import rich_text_as_plain
@@ -26,13 +28,18 @@ from programmes.permissions import can_read_everything
 from .. import selectors
 from ..charts import RAG_FILL
 from .model import (
+    ACHIEVEMENT_COLUMNS,
     ACTION_PLAN,
     ACTION_PLAN_COLUMNS,
     EXCEPTION_COLUMNS,
     EXCEPTIONS,
+    HIGHLIGHT,
     KIND_TITLES,
+    MEASURE_COLUMNS,
+    MILESTONE_COLUMNS,
     MOVEMENT,
     MOVEMENT_COLUMNS,
+    RISK_COLUMNS,
     RagCount,
     RagKeyEntry,
     Report,
@@ -228,26 +235,28 @@ def default_comparison(as_at: date, version: tuple | None = None) -> date:
     return previous_period(as_at, selectors.reporting_periods(version or selectors.data_version())).on
 
 
-def movement_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
-                    compare: date | None = None) -> Report | None:
-    """What moved between two dates (by default the as-at date and the end of the period before):
-    what changed colour, what completed, whose due date moved, what was not updated, what was added.
-    Every colour is the engine's for its date. Queries: two trees (each shared with the dashboards'
-    cache), the commentary, the updates in between and the due-date history."""
-    version = version or selectors.data_version()
-    compare = compare or default_comparison(as_at, version)
+@dataclass
+class Movement:
+    """What moved between two dates, as report rows, each with what changed in words."""
+
+    compare: date
+    colour: list = field(default_factory=list)
+    completed: list = field(default_factory=list)
+    due: list = field(default_factory=list)
+    quiet: list = field(default_factory=list)
+    added: list = field(default_factory=list)
+
+
+def _movement(tree, allowed, *, programme_id: int, as_at: date, compare: date, version: tuple,
+              notes: dict) -> Movement:
     if compare >= as_at:
         raise ValueError("The date to compare with must be before the as-at date.")
-    tree, allowed = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version)
-    if tree is None:
-        return None
     before = selectors.programme_tree(programme_id, as_at=compare, version=version).results_by_key()
-    notes = latest_commentary(programme_id, as_at=as_at)
     updated = updated_between(programme_id, after=compare, until=as_at)
     moved = due_dates_moved(programme_id, after=compare, until=as_at)
     facts = _action_facts(tree.facts)
     then, now = rules.uk_date(compare), rules.uk_date(as_at)
-    colour, completed, due, quiet, added = [], [], [], [], []
+    found = Movement(compare)
     for result in rules.iter_results(tree.result):
         kind, pk = result.key
         if kind == "programme" or (allowed is not None and (kind != ACTION or pk not in allowed)):
@@ -263,40 +272,131 @@ def movement_report(programme_id: int, *, as_at: date, user, version: tuple | No
         created = facts[result.key].created if result.key in facts else None
         is_new = bool(created and compare < created <= as_at)
         if earlier is not None and earlier.rag != result.rag and not is_new:
-            colour.append(item(f"{earlier.rag.label} on {then}, {result.rag.label} on {now}"))
+            found.colour.append(item(f"{earlier.rag.label} on {then}, {result.rag.label} on {now}"))
         if kind != ACTION:
             continue
         if is_new:  # a past tree shows an action added later as first recorded: it is new, not moved
-            added.append(item(f"Added on {rules.uk_date(created)}"))
+            found.added.append(item(f"Added on {rules.uk_date(created)}"))
         if result.status == rules.Status.COMPLETED and (earlier is None or earlier.status != rules.Status.COMPLETED):
-            completed.append(item(f"Completed since {then}"))
+            found.completed.append(item(f"Completed since {then}"))
         if pk in moved:
             was, since = moved[pk]
-            due.append(item(f"Due {rules.uk_date(since) or 'no date'}, was {rules.uk_date(was) or 'no date'}"))
-        if (not result.excluded and result.status != rules.Status.COMPLETED and pk not in updated
-                and not is_new):
-            quiet.append(item(f"No update between {then} and {now}"))
-    between = f"between {then} and {now}"
+            found.due.append(item(f"Due {rules.uk_date(since) or 'no date'}, was {rules.uk_date(was) or 'no date'}"))
+        if not result.excluded and result.status != rules.Status.COMPLETED and pk not in updated and not is_new:
+            found.quiet.append(item(f"No update between {then} and {now}"))
+    return found
+
+
+def _between(movement: Movement, as_at: date) -> str:
+    return f"between {rules.uk_date(movement.compare)} and {rules.uk_date(as_at)}"
+
+
+def movement_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
+                    compare: date | None = None) -> Report | None:
+    """What moved between two dates (by default the as-at date and the end of the period before):
+    what changed colour, what completed, whose due date moved, what was not updated, what was added.
+    Every colour is the engine's for its date. Queries: two trees (each shared with the dashboards'
+    cache), the commentary, the updates in between and the due-date history."""
+    version = version or selectors.data_version()
+    compare = compare or default_comparison(as_at, version)
+    tree, allowed = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version)
+    if tree is None:
+        return None
+    found = _movement(tree, allowed, programme_id=programme_id, as_at=as_at, compare=compare, version=version,
+                      notes=latest_commentary(programme_id, as_at=as_at))
+    between = _between(found, as_at)
     sections = (
-        Section("Changed colour", MOVEMENT_COLUMNS, tuple(colour), intro=f"Objectives and actions whose RAG "
+        Section("Changed colour", MOVEMENT_COLUMNS, tuple(found.colour), intro=f"Objectives and actions whose RAG "
                 f"changed {between}.", empty=f"Nothing changed colour {between}."),
-        Section("Completed", MOVEMENT_COLUMNS, tuple(completed), empty=f"Nothing was completed {between}."),
-        Section("Due dates moved", MOVEMENT_COLUMNS, tuple(due), empty=f"No due date moved {between}."),
-        Section("Not updated", MOVEMENT_COLUMNS, tuple(quiet), intro=f"Open actions with no update {between}.",
+        Section("Completed", MOVEMENT_COLUMNS, tuple(found.completed), empty=f"Nothing was completed {between}."),
+        Section("Due dates moved", MOVEMENT_COLUMNS, tuple(found.due), empty=f"No due date moved {between}."),
+        Section("Not updated", MOVEMENT_COLUMNS, tuple(found.quiet), intro=f"Open actions with no update {between}.",
                 empty=f"Every open action was updated {between}."),
-        Section("Added", MOVEMENT_COLUMNS, tuple(added), empty=f"No action was added {between}."),
+        Section("Added", MOVEMENT_COLUMNS, tuple(found.added), empty=f"No action was added {between}."),
     )
     return _report(MOVEMENT, tree, as_at=as_at, sections=sections, compared_with=compare,
-                   title=f"Movement since {then}")
+                   title=f"Movement since {rules.uk_date(compare)}")
 
 
-BUILDERS = {ACTION_PLAN: action_plan_report, EXCEPTIONS: exception_report, MOVEMENT: movement_report}
+# ---------------------------------------------------------------- highlight
+
+MILESTONE_DAYS = 90
+TOP_RISKS = 5
+
+
+def _measure_row(m: selectors.MeasureRow) -> ReportRow:
+    rag = m.rag or rules.Rag.GREY
+    return ReportRow(
+        kind="measure", level=1, ref=m.ref, title=m.title, parent_ref="", due=None, due_shown="", status="",
+        status_label="", percent=None, percent_shown="–", rag=rag.value,
+        rag_label="Data only" if m.data_only else rag.label,
+        value=f"{m.latest_shown} ({m.latest_period})" if m.latest_shown else "No value yet",
+        target="" if m.data_only else (m.target_shown or "No target"),
+        direction=direction_label(m.direction) if m.latest_shown else "",
+    )
+
+
+def _risk_row(r) -> ReportRow:
+    return ReportRow(
+        kind="risk", level=1, ref=r.ref, title=r.title, parent_ref=r.objective, due=r.review_date,
+        due_shown=rules.uk_date(r.review_date), status="", status_label="", percent=None, percent_shown="–",
+        rag=r.band.value, rag_label=r.band.label, owners=(r.owner,) if r.owner else (),
+        score=f"{r.score} (likelihood {r.likelihood}, impact {r.impact})",
+    )
+
+
+def highlight_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
+                     compare: date | None = None) -> Report | None:
+    """A programme on a page or two: its percent, RAG and distribution (the cover), the key
+    achievements of the period (actions completed, with their latest note), milestones due in the next
+    90 days, what changed colour, measures with their RAG and direction of travel, and the top risks by
+    current score. Figures are the programme page's for the same date."""
+    version = version or selectors.data_version()
+    compare = compare or default_comparison(as_at, version)
+    tree, allowed = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version)
+    if tree is None:
+        return None
+    notes = latest_commentary(programme_id, as_at=as_at)
+    found = _movement(tree, allowed, programme_id=programme_id, as_at=as_at, compare=compare, version=version,
+                      notes=notes)
+    between = _between(found, as_at)
+    horizon = as_at + timedelta(days=MILESTONE_DAYS)
+    milestones = []
+    for result in rules.iter_results(tree.result):
+        kind, pk = result.key
+        if kind != ACTION or (allowed is not None and pk not in allowed):
+            continue
+        row = selectors.node_row(tree, result, as_at)
+        if row.milestone and not row.excluded and row.due and as_at < row.due <= horizon \
+                and result.status != rules.Status.COMPLETED:
+            parent = tree.info.get((OBJECTIVE, row.parent_id)) if row.parent_id else None
+            milestones.append(_report_row(row, level=2, parent_ref=parent.ref if parent else "", commentary=""))
+    milestones.sort(key=lambda r: (r.due, r.ref))
+    periods = selectors.reporting_periods(version)
+    measures = [_measure_row(m) for m in selectors.measure_rows(programme_id, as_at=as_at, periods=periods)]
+    risks = [_risk_row(r) for r in risk_list(programme_id, as_at=as_at, settings_=tree.facts.settings)[:TOP_RISKS]]
+    sections = (
+        Section("Key achievements", ACHIEVEMENT_COLUMNS, tuple(found.completed),
+                intro=f"Actions completed {between}, with their latest note.",
+                empty=f"No action was completed {between}."),
+        Section(f"Milestones due in the next {MILESTONE_DAYS} days", MILESTONE_COLUMNS, tuple(milestones),
+                empty=f"No milestone is due by {rules.uk_date(horizon)}."),
+        Section("Changed colour", MOVEMENT_COLUMNS, tuple(found.colour), empty=f"Nothing changed colour {between}."),
+        Section("Measures", MEASURE_COLUMNS, tuple(measures), empty="The programme has no measures."),
+        Section("Top risks", RISK_COLUMNS, tuple(risks), intro="Open risks by current score, highest first.",
+                empty="The programme has no open risks."),
+    )
+    return _report(HIGHLIGHT, tree, as_at=as_at, sections=sections, compared_with=compare)
+
+
+BUILDERS = {ACTION_PLAN: action_plan_report, EXCEPTIONS: exception_report, HIGHLIGHT: highlight_report,
+            MOVEMENT: movement_report}
 
 
 def build_report(kind: str, programme_id: int, *, as_at: date, user, version: tuple | None = None,
                  compare: date | None = None) -> Report | None:
     """The report of that kind (model.KIND_TITLES) for the programme and date, scoped to the user;
     `compare` is the earlier date of a movement report."""
-    if kind == MOVEMENT:
-        return movement_report(programme_id, as_at=as_at, user=user, version=version, compare=compare)
+    if kind in (MOVEMENT, HIGHLIGHT):
+        return BUILDERS[kind](programme_id, as_at=as_at, user=user, version=version, compare=compare)
     return BUILDERS[kind](programme_id, as_at=as_at, user=user, version=version)

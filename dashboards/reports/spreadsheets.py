@@ -75,8 +75,8 @@ _SHEET_NAME_MAX = 31
 
 
 def kind_label(row: ReportRow) -> str:
-    if row.kind == "objective":
-        return "Objective"
+    if row.kind in ("objective", "measure", "risk"):
+        return row.kind.capitalize()
     return "Milestone" if row.milestone else "Action"
 
 

@@ -28,6 +28,7 @@ BENCHES = [
     "tests.bench.bench_save",
     "tests.bench.bench_dashboards",
     "tests.bench.bench_import",
+    "tests.bench.bench_reports",
 ]
 
 
@@ -51,6 +52,11 @@ TARGETS = {
     "import_preview_s": Target(10, "<= 10 s"),
     "import_commit_s": Target(10, "<= 10 s"),
     "import_commit_share_of_import_export": Target(0.25, "<= 0.25 (4 times faster)"),
+    "reports_docx_programme_s": Target(3, "<= 3 s (250 actions)"),
+    "reports_pdf_programme_s": Target(5, "<= 5 s (250 actions)"),
+    "reports_xlsx_estate_s": Target(3, "<= 3 s (10,000 actions)"),
+    "reports_movement_estate_s": Target(2, "<= 2 s"),
+    "reports_peak_memory_mb": Target(300, "<= 300 MB"),
 }
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/actionplans_bench"
