@@ -21,3 +21,13 @@ def programme_org_units(programme_id: int) -> tuple[tuple, dict]:
 def programme_choices() -> list[tuple[int, str]]:
     """(id, name) of every programme, by name: one query."""
     return list(Programme.objects.order_by("name").values_list("pk", "name"))
+
+
+def objective_label(objective_id) -> str:
+    """"ASC2401 Deliver the strategy", or "" for no such objective: one query when given an id."""
+    try:
+        objective_id = int(objective_id)
+    except (TypeError, ValueError):
+        return ""
+    found = Objective.objects.filter(pk=objective_id).values_list("reference", "title").first()
+    return f"{found[0]} {found[1]}" if found else ""

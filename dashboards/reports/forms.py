@@ -30,12 +30,13 @@ class ReportForm(AsAtForm):
                                format="%Y-%m-%d"),
         error_messages={"invalid": "Enter the date to compare with as a real date, for example 31/03/2024."},
     )
+    objective = forms.IntegerField(required=False, widget=forms.HiddenInput)
     file_format = forms.ChoiceField(
         label="File", choices=[(f.key, f.label) for f in FORMATS.values()], widget=forms.RadioSelect,
         error_messages={"required": "Choose the kind of file: Word, PDF, Excel or CSV.",
                         "invalid_choice": "Choose Word, PDF, Excel or CSV."},
     )
-    field_order = ("programme", "kind", "as_at", "period_end", "compare", "file_format")
+    field_order = ("programme", "kind", "as_at", "period_end", "compare", "objective", "file_format")
 
     def __init__(self, data=None, *, programmes, periods=(), today: date, initial: dict | None = None):
         super().__init__(data, periods=periods, today=today)

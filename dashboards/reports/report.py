@@ -102,46 +102,55 @@ def _visible_rows(tree, result, *, as_at: date, allowed: frozenset | None, notes
             del rows[start:]
         return shown
 
-    for top in tree.result.children:
-        if isinstance(top, rules.NodeResult):
-            walk(top, 1, "")
+    tops = [c for c in result.children if isinstance(c, rules.NodeResult)] if result.key[0] == "programme" else [result]
+    for top in tops:
+        walk(top, 1, "")
     return rows
 
 
-def _tree_and_scope(programme_id: int, *, as_at: date, user, version: tuple | None):
+def _tree_and_scope(programme_id: int, *, as_at: date, user, version: tuple | None, objective_id: int | None = None):
+    """(tree, the actions the user may see (None: all), the node the report is about: the programme, or
+    one of its objectives and what sits under it); (None, None, None) when there is no such node."""
     tree = selectors.programme_tree(programme_id, as_at=as_at, version=version or selectors.data_version())
     if tree is None:
-        return None, None
+        return None, None, None
+    root = tree.result if objective_id is None else tree.results_by_key().get((OBJECTIVE, objective_id))
+    if root is None:
+        return None, None, None
     # The command line (no user) and every reader see all of it; anyone else what they own.
     allowed = None if user is None or can_read_everything(user) else owned_action_ids(user, programme_id)
-    return tree, allowed
+    return tree, allowed, root
 
 
-def _report(kind: str, tree, *, as_at: date, sections: tuple[Section, ...], compared_with: date | None = None,
+def _report(kind: str, tree, root, *, as_at: date, sections: tuple[Section, ...], compared_with: date | None = None,
             title: str = "") -> Report:
     programme = selectors.node_row(tree, tree.result, as_at)
+    subject = selectors.node_row(tree, root, as_at)
+    name = programme.title if root is tree.result else f"{subject.ref} {subject.title} ({programme.title})"
     return Report(
-        kind=kind, title=title or KIND_TITLES[kind], council=settings.COUNCIL_NAME, programme=programme.title,
-        programme_ref=programme.ref, as_at=as_at, as_at_shown=rules.uk_date(as_at),
-        percent_shown=_percent_shown(programme.percent_shown), rag=programme.rag.value,
-        rag_label=programme.rag.label, distribution=distribution(programme.distribution), rag_key=rag_key(),
+        kind=kind, title=title or KIND_TITLES[kind], council=settings.COUNCIL_NAME, programme=name,
+        programme_ref=subject.ref, as_at=as_at, as_at_shown=rules.uk_date(as_at),
+        percent_shown=_percent_shown(subject.percent_shown), rag=subject.rag.value,
+        rag_label=subject.rag.label, distribution=distribution(subject.distribution), rag_key=rag_key(),
         sections=sections, compared_with=compared_with,
     )
 
 
-def action_plan_report(programme_id: int, *, as_at: date, user, version: tuple | None = None) -> Report | None:
+def action_plan_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
+                       objective_id: int | None = None) -> Report | None:
     """The programme's action plan in the layout of the councils' own reports (seed 001): objectives
     nested as deep as the programme, each followed by its actions with their latest commentary.
 
     Leadership, managers, admins and clerks see every row; anyone else the actions they own and the
     objectives above them. Queries: the tree's (shared with the dashboards' cache), plus one for the
     commentary and, for an owner, one for their actions."""
-    tree, allowed = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version)
+    tree, allowed, root = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version,
+                                          objective_id=objective_id)
     if tree is None:
         return None
     notes = latest_commentary(programme_id, as_at=as_at)
-    rows = _visible_rows(tree, tree.result, as_at=as_at, allowed=allowed, notes=notes)
-    return _report(ACTION_PLAN, tree, as_at=as_at,
+    rows = _visible_rows(tree, root, as_at=as_at, allowed=allowed, notes=notes)
+    return _report(ACTION_PLAN, tree, root, as_at=as_at,
                    sections=(Section("Objectives and actions", ACTION_PLAN_COLUMNS, tuple(rows)),))
 
 
@@ -185,18 +194,20 @@ def action_reasons(row: selectors.NodeRow, result: rules.ActionResult, facts: ru
     return reasons
 
 
-def exception_report(programme_id: int, *, as_at: date, user, version: tuple | None = None) -> Report | None:
+def exception_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
+                     objective_id: int | None = None) -> Report | None:
     """Only what needs the committee's attention: Red, Amber, overdue, not updated and declared-greener
     items, actions before objectives, worst first, each with why it is there, its owner, latest
     commentary and linked risks. The same choice of items as the Exceptions dashboard."""
-    tree, allowed = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version)
+    tree, allowed, root = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version,
+                                          objective_id=objective_id)
     if tree is None:
         return None
     notes = latest_commentary(programme_id, as_at=as_at)
     risks = linked_risks(programme_id, as_at=as_at, settings_=tree.facts.settings)
     facts = _action_facts(tree.facts)
     actions, objectives = [], []
-    for result in rules.iter_results(tree.result):
+    for result in rules.iter_results(root):
         kind, pk = result.key
         if kind == "programme" or (kind == ACTION and allowed is not None and pk not in allowed):
             continue
@@ -220,7 +231,7 @@ def exception_report(programme_id: int, *, as_at: date, user, version: tuple | N
         Section("Objectives", EXCEPTION_COLUMNS, tuple(item for _, item in sorted(objectives, key=_first)),
                 empty="No objective is Red or Amber on this date."),
     )
-    return _report(EXCEPTIONS, tree, as_at=as_at, sections=sections)
+    return _report(EXCEPTIONS, tree, root, as_at=as_at, sections=sections)
 
 
 def _first(pair):
@@ -247,7 +258,7 @@ class Movement:
     added: list = field(default_factory=list)
 
 
-def _movement(tree, allowed, *, programme_id: int, as_at: date, compare: date, version: tuple,
+def _movement(tree, allowed, root, *, programme_id: int, as_at: date, compare: date, version: tuple,
               notes: dict) -> Movement:
     if compare >= as_at:
         raise ValueError("The date to compare with must be before the as-at date.")
@@ -257,7 +268,7 @@ def _movement(tree, allowed, *, programme_id: int, as_at: date, compare: date, v
     facts = _action_facts(tree.facts)
     then, now = rules.uk_date(compare), rules.uk_date(as_at)
     found = Movement(compare)
-    for result in rules.iter_results(tree.result):
+    for result in rules.iter_results(root):
         kind, pk = result.key
         if kind == "programme" or (allowed is not None and (kind != ACTION or pk not in allowed)):
             continue
@@ -292,17 +303,18 @@ def _between(movement: Movement, as_at: date) -> str:
 
 
 def movement_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
-                    compare: date | None = None) -> Report | None:
+                    compare: date | None = None, objective_id: int | None = None) -> Report | None:
     """What moved between two dates (by default the as-at date and the end of the period before):
     what changed colour, what completed, whose due date moved, what was not updated, what was added.
     Every colour is the engine's for its date. Queries: two trees (each shared with the dashboards'
     cache), the commentary, the updates in between and the due-date history."""
     version = version or selectors.data_version()
     compare = compare or default_comparison(as_at, version)
-    tree, allowed = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version)
+    tree, allowed, root = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version,
+                                          objective_id=objective_id)
     if tree is None:
         return None
-    found = _movement(tree, allowed, programme_id=programme_id, as_at=as_at, compare=compare, version=version,
+    found = _movement(tree, allowed, root, programme_id=programme_id, as_at=as_at, compare=compare, version=version,
                       notes=latest_commentary(programme_id, as_at=as_at))
     between = _between(found, as_at)
     sections = (
@@ -314,7 +326,7 @@ def movement_report(programme_id: int, *, as_at: date, user, version: tuple | No
                 empty=f"Every open action was updated {between}."),
         Section("Added", MOVEMENT_COLUMNS, tuple(found.added), empty=f"No action was added {between}."),
     )
-    return _report(MOVEMENT, tree, as_at=as_at, sections=sections, compared_with=compare,
+    return _report(MOVEMENT, tree, root, as_at=as_at, sections=sections, compared_with=compare,
                    title=f"Movement since {rules.uk_date(compare)}")
 
 
@@ -346,23 +358,24 @@ def _risk_row(r) -> ReportRow:
 
 
 def highlight_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
-                     compare: date | None = None) -> Report | None:
+                     compare: date | None = None, objective_id: int | None = None) -> Report | None:
     """A programme on a page or two: its percent, RAG and distribution (the cover), the key
     achievements of the period (actions completed, with their latest note), milestones due in the next
     90 days, what changed colour, measures with their RAG and direction of travel, and the top risks by
     current score. Figures are the programme page's for the same date."""
     version = version or selectors.data_version()
     compare = compare or default_comparison(as_at, version)
-    tree, allowed = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version)
+    tree, allowed, root = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version,
+                                          objective_id=objective_id)
     if tree is None:
         return None
     notes = latest_commentary(programme_id, as_at=as_at)
-    found = _movement(tree, allowed, programme_id=programme_id, as_at=as_at, compare=compare, version=version,
+    found = _movement(tree, allowed, root, programme_id=programme_id, as_at=as_at, compare=compare, version=version,
                       notes=notes)
     between = _between(found, as_at)
     horizon = as_at + timedelta(days=MILESTONE_DAYS)
     milestones = []
-    for result in rules.iter_results(tree.result):
+    for result in rules.iter_results(root):
         kind, pk = result.key
         if kind != ACTION or (allowed is not None and pk not in allowed):
             continue
@@ -374,7 +387,11 @@ def highlight_report(programme_id: int, *, as_at: date, user, version: tuple | N
     milestones.sort(key=lambda r: (r.due, r.ref))
     periods = selectors.reporting_periods(version)
     measures = [_measure_row(m) for m in selectors.measure_rows(programme_id, as_at=as_at, periods=periods)]
-    risks = [_risk_row(r) for r in risk_list(programme_id, as_at=as_at, settings_=tree.facts.settings)[:TOP_RISKS]]
+    open_risks = risk_list(programme_id, as_at=as_at, settings_=tree.facts.settings)
+    if root is not tree.result:  # an objective's report: the risks of it and what sits under it
+        within = {pk for kind, pk in (r.key for r in rules.iter_results(root)) if kind == OBJECTIVE}
+        open_risks = [r for r in open_risks if r.objective_id in within]
+    risks = [_risk_row(r) for r in open_risks[:TOP_RISKS]]
     sections = (
         Section("Key achievements", ACHIEVEMENT_COLUMNS, tuple(found.completed),
                 intro=f"Actions completed {between}, with their latest note.",
@@ -386,7 +403,7 @@ def highlight_report(programme_id: int, *, as_at: date, user, version: tuple | N
         Section("Top risks", RISK_COLUMNS, tuple(risks), intro="Open risks by current score, highest first.",
                 empty="The programme has no open risks."),
     )
-    return _report(HIGHLIGHT, tree, as_at=as_at, sections=sections, compared_with=compare)
+    return _report(HIGHLIGHT, tree, root, as_at=as_at, sections=sections, compared_with=compare)
 
 
 BUILDERS = {ACTION_PLAN: action_plan_report, EXCEPTIONS: exception_report, HIGHLIGHT: highlight_report,
@@ -394,9 +411,11 @@ BUILDERS = {ACTION_PLAN: action_plan_report, EXCEPTIONS: exception_report, HIGHL
 
 
 def build_report(kind: str, programme_id: int, *, as_at: date, user, version: tuple | None = None,
-                 compare: date | None = None) -> Report | None:
-    """The report of that kind (model.KIND_TITLES) for the programme and date, scoped to the user;
-    `compare` is the earlier date of a movement report."""
+                 compare: date | None = None, objective_id: int | None = None) -> Report | None:
+    """The report of that kind (model.KIND_TITLES) for the programme, or one of its objectives, and the
+    date, scoped to the user; `compare` is the earlier date of a movement or highlight report. None when
+    there is no such programme or objective."""
     if kind in (MOVEMENT, HIGHLIGHT):
-        return BUILDERS[kind](programme_id, as_at=as_at, user=user, version=version, compare=compare)
-    return BUILDERS[kind](programme_id, as_at=as_at, user=user, version=version)
+        return BUILDERS[kind](programme_id, as_at=as_at, user=user, version=version, compare=compare,
+                              objective_id=objective_id)
+    return BUILDERS[kind](programme_id, as_at=as_at, user=user, version=version, objective_id=objective_id)

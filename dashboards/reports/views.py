@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from actionplans.selectors import programmes_with_owned_actions
 from programmes.permissions import can_read_everything, deny, signed_in_and
-from programmes.selectors import programme_choices
+from programmes.selectors import objective_label, programme_choices
 
 from .. import selectors
 from .files import FORMATS, file_name
@@ -36,17 +36,20 @@ def reports(request):
     else:
         form = ReportForm(programmes=programmes, periods=periods, today=today,
                           initial={"programme": request.GET.get("programme", ""),
-                                   "as_at": request.GET.get("as_at", "")})
+                                   "as_at": request.GET.get("as_at", ""),
+                                   "objective": request.GET.get("objective", "")})
     if form.is_bound and form.is_valid():
         as_at = form.cleaned_data["resolved"] or today
         report = build_report(form.cleaned_data["kind"], form.cleaned_data["programme"], as_at=as_at,
-                              user=request.user, version=version, compare=form.cleaned_data["compare"])
+                              user=request.user, version=version, compare=form.cleaned_data["compare"],
+                              objective_id=form.cleaned_data["objective"])
         if report is None:
-            raise Http404("There is no programme with that number.")
+            raise Http404("There is no such programme, or no such objective in it.")
         chosen = FORMATS[form.cleaned_data["file_format"]]
         response = HttpResponse(chosen.render(report), content_type=chosen.media_type)
         response["Content-Disposition"] = f'attachment; filename="{file_name(report, chosen)}"'
         # What a person may read is theirs alone: no shared cache keeps a copy.
         response["Cache-Control"] = "private, no-store"
         return response
-    return render(request, "dashboards/reports.html", {"form": form, "title": "Reports"})
+    objective = objective_label(form["objective"].value())
+    return render(request, "dashboards/reports.html", {"form": form, "title": "Reports", "objective": objective})

@@ -62,3 +62,14 @@ def test_the_clerk_downloads_the_spreadsheet_by_keyboard(signed_in, live_server)
     assert download.suggested_filename.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(open(download.path(), "rb").read())).worksheets[0]
     assert sheet.max_row > 1
+
+
+def test_an_objectives_report_is_reached_from_its_dashboard_and_passes_axe(signed_in, live_server):
+    page = signed_in
+    page.goto(f"{live_server.url}/dashboards/")
+    page.get_by_role("link", name="Adult social care").first.click()
+    page.locator("a[href*='/objectives/']").first.click()
+    page.get_by_role("link", name="Make a report of this objective").click()
+
+    assert "Only objective" in page.locator(".govuk-inset-text").inner_text()
+    assert_no_axe_violations(page)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from dashboards.reports.files import FORMATS
 from dashboards.reports.model import ACTION_PLAN, KIND_TITLES
 from dashboards.reports.report import build_report
-from programmes.models import Programme
+from programmes.models import Objective, Programme
 
 
 class Command(BaseCommand):
@@ -26,9 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--compare", type=date.fromisoformat,
                             help="YYYY-MM-DD, for the movement report: the earlier date (by default the end "
                                  "of the reporting period before the as-at date).")
+        parser.add_argument("--objective", help="An objective's reference: the report covers it and what sits under it.")
         parser.add_argument("--output", required=True, help="The file to write.")
 
-    def handle(self, *args, programme, kind, file_format, as_at, compare, output, **options):
+    def handle(self, *args, programme, kind, file_format, as_at, compare, objective, output, **options):
         found = list(Programme.objects.filter(Q(name__iexact=programme) | Q(short_name__iexact=programme))
                      .values_list("pk", flat=True)[:2])
         if not found:
@@ -40,7 +41,14 @@ class Command(BaseCommand):
             raise CommandError("The as-at date must be today or in the past.")
         if compare and compare >= (as_at or today):
             raise CommandError("The date to compare with must be before the as-at date.")
-        report = build_report(kind, found[0], as_at=as_at or today, user=None, compare=compare)
+        objective_id = None
+        if objective:
+            objective_id = Objective.objects.filter(programme_id=found[0], reference__iexact=objective).values_list(
+                "pk", flat=True).first()
+            if objective_id is None:
+                raise CommandError(f"The programme has no objective {objective!r}.")
+        report = build_report(kind, found[0], as_at=as_at or today, user=None, compare=compare,
+                              objective_id=objective_id)
         path = Path(output)
         path.write_bytes(FORMATS[file_format].render(report))
         self.stdout.write(f"Wrote {report.title} for {report.programme} as at {report.as_at_shown} "

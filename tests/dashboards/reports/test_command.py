@@ -52,3 +52,21 @@ def test_a_future_date_is_refused(plan, tmp_path):
     with pytest.raises(CommandError, match="today or in the past"):
         call_command("export_report", "--programme", "CP2425", "--format", "csv", "--as-at", "2999-01-01",
                      "--output", str(tmp_path / "x"))
+
+
+def test_it_writes_the_report_of_one_objective(plan, tmp_path):
+    other = ObjectiveFactory(programme=plan, reference="CP2")
+    ActionFactory(objective=other, reference="CP2.A")
+    path = tmp_path / "cp2.csv"
+
+    call_command("export_report", "--programme", "CP2425", "--objective", "cp2", "--format", "csv",
+                 "--output", str(path), stdout=io.StringIO())
+
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert [row["Reference"] for row in rows] == ["CP2", "CP2.A"]
+
+
+def test_an_unknown_objective_is_refused(plan, tmp_path):
+    with pytest.raises(CommandError, match="no objective 'CP9'"):
+        call_command("export_report", "--programme", "CP2425", "--objective", "CP9", "--format", "csv",
+                     "--output", str(tmp_path / "x"))

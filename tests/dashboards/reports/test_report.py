@@ -1,11 +1,14 @@
 """The action plan report's rows: seed 001 in its own layout, every figure the engine's, scoped."""
 
 import csv
+import io
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
+from django.utils.html import escape
 
 from actionplans.rollup import compute_tree
 from actionplans.services import action_record_progress
@@ -125,3 +128,36 @@ def test_a_later_date_gives_the_figures_of_that_date(seed_plan, clerk):
 
 def test_no_report_for_a_programme_that_does_not_exist(clerk):
     assert action_plan_report(999_999, as_at=AS_AT, user=clerk) is None
+
+
+def test_an_objectives_report_covers_it_and_what_sits_under_it(seed_plan, clerk):
+    objective = seed_plan.objectives.get(reference="ASC2403")
+
+    report = action_plan_report(seed_plan.pk, as_at=AS_AT, user=clerk, objective_id=objective.pk)
+
+    results = engine_results(seed_plan, AS_AT)
+    assert report.rows[0].ref == "ASC2403"
+    assert {r.ref for r in report.rows[1:]} == {a.reference for a in objective.actions.all()}
+    assert (report.programme_ref, report.rag) == ("ASC2403", results["ASC2403"].rag.value)
+    assert report.programme.startswith("ASC2403 ") and report.file_stem.startswith("ASC2403-action-plan-")
+
+
+def test_no_report_for_an_objective_of_another_programme(seed_plan, clerk):
+    other = ProgrammeFactory(short_name="OTHER")
+    stranger = other.objectives.create(reference="X1", title="Elsewhere")
+
+    assert action_plan_report(seed_plan.pk, as_at=AS_AT, user=clerk, objective_id=stranger.pk) is None
+
+
+def test_the_reports_page_says_when_it_reports_on_one_objective(seed_plan, clerk, client):
+    objective = seed_plan.objectives.get(reference="ASC2403")
+    client.force_login(clerk)
+
+    page = client.get(reverse("reports"), {"programme": seed_plan.pk, "objective": objective.pk}).content.decode()
+    csv_file = client.get(reverse("reports"), {"programme": seed_plan.pk, "objective": objective.pk,
+                                               "kind": "exceptions", "file_format": "csv", "as_at": "2024-06-30"})
+
+    assert f"Only objective <strong>ASC2403 {escape(objective.title)}</strong>" in page
+    assert f'name="objective" value="{objective.pk}"' in page
+    refs = {row["Reference"] for row in csv.DictReader(io.StringIO(csv_file.content.decode("utf-8-sig")))}
+    assert refs and all(ref.startswith("ASC2403") for ref in refs)
