@@ -603,3 +603,8 @@ def due_dates_moved(programme_id: int, *, after: date, until: date) -> dict[int,
 
 def _day(value) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def programme_action_count(programme_id: int) -> int:
+    """How many actions the programme has: one COUNT, to decide whether its report runs as a task."""
+    return Action.objects.filter(programme_id=programme_id).count()

@@ -20,4 +20,6 @@ urlpatterns = [
     ),
     path("dashboards/programmes/<int:pk>/risks/", views.risks, name="risk_list"),
     path("reports/", report_views.reports, name="reports"),
+    path("reports/runs/<int:pk>/", report_views.report_run, name="report_run"),
+    path("reports/runs/<int:pk>/download/", report_views.report_run_download, name="report_run_download"),
 ]

@@ -1,18 +1,26 @@
 """The Reports page: a clerk (or anyone who may read a programme) chooses a report and downloads it."""
 
-from django.http import Http404, HttpResponse
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from actionplans.selectors import programmes_with_owned_actions
+from actionplans.selectors import programme_action_count, programmes_with_owned_actions
 from programmes.permissions import can_read_everything, deny, signed_in_and
 from programmes.selectors import objective_label, programme_choices
 
 from .. import selectors
+from ..models import ReportRun
 from .files import FORMATS, file_name
 from .forms import ReportForm
+from .model import KIND_TITLES
 from .report import build_report
+from .runs import WRITING, report_run_file, report_run_for, report_run_start
+
+RUN_PAGE = "dashboards/report_run.html"
 
 
 def _may_report(request) -> None:
@@ -40,6 +48,8 @@ def reports(request):
                                    "objective": request.GET.get("objective", "")})
     if form.is_bound and form.is_valid():
         as_at = form.cleaned_data["resolved"] or today
+        if programme_action_count(form.cleaned_data["programme"]) > settings.REPORTS_BACKGROUND_ROWS:
+            return _in_the_background(request, form.cleaned_data, as_at)
         report = build_report(form.cleaned_data["kind"], form.cleaned_data["programme"], as_at=as_at,
                               user=request.user, version=version, compare=form.cleaned_data["compare"],
                               objective_id=form.cleaned_data["objective"])
@@ -53,3 +63,57 @@ def reports(request):
         return response
     objective = objective_label(form["objective"].value())
     return render(request, "dashboards/reports.html", {"form": form, "title": "Reports", "objective": objective})
+
+
+def _in_the_background(request, cleaned: dict, as_at):
+    """A big report: made by a task while the requester watches its run page."""
+    try:
+        run = report_run_start(user=request.user, kind=cleaned["kind"], programme_id=cleaned["programme"],
+                               objective_id=cleaned["objective"], as_at=as_at, compare=cleaned["compare"],
+                               file_format=cleaned["file_format"])
+    except ValidationError:
+        raise Http404("There is no such programme, or no such objective in it.") from None
+    response = HttpResponseRedirect(reverse("report_run", args=[run.pk]))
+    response.status_code = 303  # See Other: the run page is fetched with a GET, whatever asked.
+    return response
+
+
+def _own_run(request, pk: int, *, with_file: bool = False):
+    """The requester's own run; anyone else's is a 404, so that a run's number reveals nothing."""
+    try:
+        return report_run_file(request.user, pk) if with_file else report_run_for(request.user, pk)
+    except ReportRun.DoesNotExist:
+        raise Http404("There is no report with that number.") from None
+
+
+def _progress_label(run: ReportRun) -> str:
+    if run.status == ReportRun.Status.QUEUED:
+        return "Waiting to start"
+    if run.progress < WRITING:
+        return "Reading the figures"
+    return "Writing the file"
+
+
+@require_GET
+@signed_in_and(_may_report)
+def report_run(request, pk):
+    """A report being made. htmx polls #progress every second until the file is ready, or failed."""
+    run = _own_run(request, pk)
+    chosen = FORMATS.get(run.file_format)
+    context = {"run": run, "title": KIND_TITLES.get(run.kind, "Report"), "progress_label": _progress_label(run),
+               "format_label": chosen.label if chosen else run.file_format, "announce": bool(request.htmx)}
+    if request.htmx:
+        return render(request, f"{RUN_PAGE}#progress", context)
+    return render(request, RUN_PAGE, context)
+
+
+@require_GET
+@signed_in_and(_may_report)
+def report_run_download(request, pk):
+    """The finished file, for the requester only."""
+    run = _own_run(request, pk, with_file=True)
+    response = HttpResponse(bytes(run.content), content_type=FORMATS[run.file_format].media_type)
+    response["Content-Disposition"] = f'attachment; filename="{run.file_name}"'
+    # What a person may read is theirs alone: no shared cache keeps a copy.
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -5,6 +5,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from dashboards.models import ReportRun
+from dashboards.reports.runs import report_run_execute
+from programmes.models import Programme
 from programmes.roles import CLERK
 from tests.browser.conftest import assert_no_axe_violations, login
 from tests.dashboards.builders import council_plan
@@ -72,4 +75,42 @@ def test_an_objectives_report_is_reached_from_its_dashboard_and_passes_axe(signe
     page.get_by_role("link", name="Make a report of this objective").click()
 
     assert "Only objective" in page.locator(".govuk-inset-text").inner_text()
+    assert_no_axe_violations(page)
+
+
+def test_a_big_report_is_made_in_the_background_and_downloaded_from_its_run_page(signed_in, live_server,
+                                                                                  settings):
+    settings.REPORTS_BACKGROUND_ROWS = 1  # every programme is "big"
+    page = signed_in
+    page.goto(f"{live_server.url}/reports/")
+    page.get_by_label("Programme").select_option(index=1)
+    page.get_by_label("CSV (for other spreadsheets)").check()
+    page.get_by_role("button", name="Download the report").click()
+
+    page.wait_for_url("**/reports/runs/*/")
+    link = page.get_by_role("link", name="Download the report")
+    link.wait_for()
+    assert page.get_by_role("heading", level=1).inner_text() == "Action plan report"
+    assert_no_axe_violations(page)
+    with page.expect_download() as info:
+        link.click()
+    assert info.value.suggested_filename.endswith(".csv")
+    assert open(info.value.path(), "rb").read().count(b"\n") > 1
+
+
+def test_the_run_page_polls_until_the_report_is_ready_and_passes_axe_while_waiting(signed_in, live_server,
+                                                                                  chloe):
+    programme = Programme.objects.order_by("pk").first()
+    run = ReportRun.objects.create(requested_by=chloe, kind="action-plan", programme=programme,
+                                   as_at=programme.start_date, file_format="xlsx")
+    page = signed_in
+    page.goto(f"{live_server.url}/reports/runs/{run.pk}/")
+    assert "Waiting to start" in page.get_by_test_id("progress-label").inner_text()
+    assert_no_axe_violations(page)
+
+    report_run_execute(run.pk)  # what the worker does; the page finds out by polling
+
+    page.get_by_role("link", name="Download the report").wait_for()
+    assert "Your report is ready" in page.locator(".govuk-panel").inner_text()
+    assert "ready" in page.locator("#announcements").inner_text()
     assert_no_axe_violations(page)

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("reports")
 PAGE_BUDGET = 8  # the page (6 today: session, user, roles, programmes, periods, data version), a little room
-DOWNLOAD_BUDGET = 14  # the tree (4 + 3 with people), the commentary, the periods and the page's own
+DOWNLOAD_BUDGET = 15  # the tree (4 + 3 with people), the commentary, the periods, the action count and the page's own
 
 
 @pytest.fixture
