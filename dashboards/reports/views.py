@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplans.selectors import programme_action_count, programmes_with_owned_actions
 from programmes.permissions import can_read_everything, deny, signed_in_and
@@ -27,9 +27,11 @@ def _may_report(request) -> None:
     """Anyone signed in reaches the page; what they may report on is decided in the view."""
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @signed_in_and(_may_report)
 def reports(request):
+    """GET shows the form (links may fill in the programme, objective and date); POST makes the report,
+    so that a report, and a background run, is made only by the form, with its CSRF token."""
     today = timezone.localdate()
     version = selectors.data_version()
     if can_read_everything(request.user):
@@ -39,8 +41,8 @@ def reports(request):
         if not programmes:
             deny(request, "reports are for readers of every programme and for officers who own actions")
     periods = selectors.reporting_periods(version)
-    if "file_format" in request.GET:
-        form = ReportForm(request.GET, programmes=programmes, periods=periods, today=today)
+    if request.method == "POST":
+        form = ReportForm(request.POST, programmes=programmes, periods=periods, today=today)
     else:
         form = ReportForm(programmes=programmes, periods=periods, today=today,
                           initial={"programme": request.GET.get("programme", ""),

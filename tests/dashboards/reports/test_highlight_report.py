@@ -129,7 +129,7 @@ def file_text(file_format: str, content: bytes, tmp_path) -> str:
 def test_every_file_carries_the_measures_and_risks_columns(plan, clerk, client, file_format, tmp_path):
     client.force_login(clerk)
 
-    response = client.get(reverse("reports"), {"programme": plan.pk, "kind": "highlight", "file_format": file_format,
+    response = client.post(reverse("reports"), {"programme": plan.pk, "kind": "highlight", "file_format": file_format,
                                                "as_at": "2024-09-30"})
 
     text = " ".join(file_text(file_format, response.content, tmp_path).split())

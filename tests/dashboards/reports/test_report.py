@@ -154,7 +154,7 @@ def test_the_reports_page_says_when_it_reports_on_one_objective(seed_plan, clerk
     client.force_login(clerk)
 
     page = client.get(reverse("reports"), {"programme": seed_plan.pk, "objective": objective.pk}).content.decode()
-    csv_file = client.get(reverse("reports"), {"programme": seed_plan.pk, "objective": objective.pk,
+    csv_file = client.post(reverse("reports"), {"programme": seed_plan.pk, "objective": objective.pk,
                                                "kind": "exceptions", "file_format": "csv", "as_at": "2024-06-30"})
 
     assert f"Only objective <strong>ASC2403 {escape(objective.title)}</strong>" in page

@@ -42,7 +42,7 @@ def signed_in(client, role, username="someone"):
 
 
 def download(client, programme, file_format, **extra):
-    return client.get(URL, {"programme": programme.pk, "kind": "action-plan", "file_format": file_format,
+    return client.post(URL, {"programme": programme.pk, "kind": "action-plan", "file_format": file_format,
                             "as_at": "", **extra})
 
 

@@ -19,7 +19,7 @@ MY_ACTION = re.compile(r'data-action="([^"]+)"')
 
 
 def report_rows(client, programme, **extra) -> list[dict]:
-    response = client.get(reverse("reports"), {"programme": programme.pk, "kind": "action-plan", "file_format": "csv",
+    response = client.post(reverse("reports"), {"programme": programme.pk, "kind": "action-plan", "file_format": "csv",
                                                "as_at": JULY_15.isoformat(), **extra})
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -45,7 +46,7 @@ def signed_in(client, role, username="someone"):
 
 
 def download(client, programme, file_format, **extra):
-    return client.get(URL, {"programme": programme.pk, "kind": "action-plan", "file_format": file_format,
+    return client.post(URL, {"programme": programme.pk, "kind": "action-plan", "file_format": file_format,
                             "as_at": "", **extra})
 
 
@@ -167,7 +168,7 @@ def test_a_future_date_is_refused_next_to_the_field(client, plan):
 def test_a_missing_file_kind_is_asked_for_in_plain_english(client, plan):
     signed_in(client, CLERK)
 
-    response = client.get(URL, {"programme": plan[0].pk, "kind": "action-plan", "file_format": ""})
+    response = client.post(URL, {"programme": plan[0].pk, "kind": "action-plan", "file_format": ""})
 
     assert "Choose the kind of file: Word, PDF, Excel or CSV." in response.content.decode()
 
@@ -175,7 +176,7 @@ def test_a_missing_file_kind_is_asked_for_in_plain_english(client, plan):
 def test_a_clerk_downloads_the_exception_report_with_why_each_item_is_there(client, plan):
     signed_in(client, CLERK)
 
-    response = client.get(URL, {"programme": plan[0].pk, "kind": "exceptions", "file_format": "csv",
+    response = client.post(URL, {"programme": plan[0].pk, "kind": "exceptions", "file_format": "csv",
                                 "as_at": "2024-10-01"})
 
     assert response["Content-Disposition"] == 'attachment; filename="CP2425-exceptions-2024-10-01.csv"'
@@ -187,7 +188,7 @@ def test_a_clerk_downloads_the_exception_report_with_why_each_item_is_there(clie
 def test_a_comparison_date_after_the_as_at_date_is_refused_next_to_its_field(client, plan):
     signed_in(client, CLERK)
 
-    response = client.get(URL, {"programme": plan[0].pk, "kind": "movement", "file_format": "csv",
+    response = client.post(URL, {"programme": plan[0].pk, "kind": "movement", "file_format": "csv",
                                 "as_at": "2024-06-30", "compare": "2024-07-31"})
 
     assert response["Content-Type"].startswith("text/html")
@@ -197,9 +198,22 @@ def test_a_comparison_date_after_the_as_at_date_is_refused_next_to_its_field(cli
 def test_a_clerk_downloads_the_movement_since_an_earlier_date(client, plan):
     signed_in(client, CLERK)
 
-    response = client.get(URL, {"programme": plan[0].pk, "kind": "movement", "file_format": "csv",
+    response = client.post(URL, {"programme": plan[0].pk, "kind": "movement", "file_format": "csv",
                                 "as_at": "2024-09-30", "compare": "2024-06-30"})
 
     assert response["Content-Disposition"] == 'attachment; filename="CP2425-movement-2024-09-30.csv"'
     sections = {row["Section"] for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
     assert sections <= {"Changed colour", "Completed", "Due dates moved", "Not updated", "Added"}
+
+
+def test_only_the_form_makes_a_report_a_link_cannot(plan):
+    """A report (and a background run) is made by POST with the form's CSRF token, never by a GET."""
+    guarded = Client(enforce_csrf_checks=True)
+    guarded.force_login(UserFactory(username="chloe", role=CLERK))
+    asked = {"programme": plan[0].pk, "kind": "action-plan", "file_format": "csv", "as_at": ""}
+
+    by_link = guarded.get(URL, asked)
+    forged = guarded.post(URL, asked)
+
+    assert by_link.status_code == 200 and by_link["Content-Type"].startswith("text/html")
+    assert forged.status_code == 403
