@@ -302,12 +302,10 @@ def _between(movement: Movement, as_at: date) -> str:
     return f"between {rules.uk_date(movement.compare)} and {rules.uk_date(as_at)}"
 
 
-def movement_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
-                    compare: date | None = None, objective_id: int | None = None) -> Report | None:
-    """What moved between two dates (by default the as-at date and the end of the period before):
-    what changed colour, what completed, whose due date moved, what was not updated, what was added.
-    Every colour is the engine's for its date. Queries: two trees (each shared with the dashboards'
-    cache), the commentary, the updates in between and the due-date history."""
+def _scope_with_movement(programme_id: int, *, as_at: date, user, version: tuple | None, compare: date | None,
+                         objective_id: int | None):
+    """(tree, allowed actions, root, what moved since `compare`, version) for the movement and highlight
+    reports; None when there is no such programme or objective."""
     version = version or selectors.data_version()
     compare = compare or default_comparison(as_at, version)
     tree, allowed, root = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version,
@@ -316,6 +314,20 @@ def movement_report(programme_id: int, *, as_at: date, user, version: tuple | No
         return None
     found = _movement(tree, allowed, root, programme_id=programme_id, as_at=as_at, compare=compare, version=version,
                       notes=latest_commentary(programme_id, as_at=as_at))
+    return tree, allowed, root, found, version
+
+
+def movement_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
+                    compare: date | None = None, objective_id: int | None = None) -> Report | None:
+    """What moved between two dates (by default the as-at date and the end of the period before):
+    what changed colour, what completed, whose due date moved, what was not updated, what was added.
+    Every colour is the engine's for its date. Queries: two trees (each shared with the dashboards'
+    cache), the commentary, the updates in between and the due-date history."""
+    scoped = _scope_with_movement(programme_id, as_at=as_at, user=user, version=version, compare=compare,
+                                  objective_id=objective_id)
+    if scoped is None:
+        return None
+    tree, allowed, root, found, _ = scoped
     between = _between(found, as_at)
     sections = (
         Section("Changed colour", MOVEMENT_COLUMNS, tuple(found.colour), intro=f"Objectives and actions whose RAG "
@@ -326,8 +338,8 @@ def movement_report(programme_id: int, *, as_at: date, user, version: tuple | No
                 empty=f"Every open action was updated {between}."),
         Section("Added", MOVEMENT_COLUMNS, tuple(found.added), empty=f"No action was added {between}."),
     )
-    return _report(MOVEMENT, tree, root, as_at=as_at, sections=sections, compared_with=compare,
-                   title=f"Movement since {rules.uk_date(compare)}")
+    return _report(MOVEMENT, tree, root, as_at=as_at, sections=sections, compared_with=found.compare,
+                   title=f"Movement since {rules.uk_date(found.compare)}")
 
 
 # ---------------------------------------------------------------- highlight
@@ -363,15 +375,11 @@ def highlight_report(programme_id: int, *, as_at: date, user, version: tuple | N
     achievements of the period (actions completed, with their latest note), milestones due in the next
     90 days, what changed colour, measures with their RAG and direction of travel, and the top risks by
     current score. Figures are the programme page's for the same date."""
-    version = version or selectors.data_version()
-    compare = compare or default_comparison(as_at, version)
-    tree, allowed, root = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version,
-                                          objective_id=objective_id)
-    if tree is None:
+    scoped = _scope_with_movement(programme_id, as_at=as_at, user=user, version=version, compare=compare,
+                                  objective_id=objective_id)
+    if scoped is None:
         return None
-    notes = latest_commentary(programme_id, as_at=as_at)
-    found = _movement(tree, allowed, root, programme_id=programme_id, as_at=as_at, compare=compare, version=version,
-                      notes=notes)
+    tree, allowed, root, found, version = scoped
     between = _between(found, as_at)
     horizon = as_at + timedelta(days=MILESTONE_DAYS)
     milestones = []
@@ -403,7 +411,7 @@ def highlight_report(programme_id: int, *, as_at: date, user, version: tuple | N
         Section("Top risks", RISK_COLUMNS, tuple(risks), intro="Open risks by current score, highest first.",
                 empty="The programme has no open risks."),
     )
-    return _report(HIGHLIGHT, tree, root, as_at=as_at, sections=sections, compared_with=compare)
+    return _report(HIGHLIGHT, tree, root, as_at=as_at, sections=sections, compared_with=found.compare)
 
 
 BUILDERS = {ACTION_PLAN: action_plan_report, EXCEPTIONS: exception_report, HIGHLIGHT: highlight_report,
