@@ -2,12 +2,12 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
 from actionplans.rollup import programme_refresh
+from programmes import rules
 from programmes.admin import (
     ROLLUP_FIELDS,
     ServiceAdminForm,
     ServiceAdminMixin,
     ViewOnlyAdminMixin,
-    shown_percent,
     uk_date,
 )
 from programmes.audit import Channel
@@ -296,7 +296,7 @@ class ProgrammeAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Percent complete", ordering="rollup_percent")
     def percent(self, obj):
-        return shown_percent(obj.rollup_percent)
+        return rules.percent_text(obj.rollup_percent)
 
     def service_save(self, request, obj, m2m):
         # The settings may change every figure: the service refreshes them in its transaction.
@@ -380,7 +380,7 @@ class ObjectiveAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Percent complete", ordering="rollup_percent")
     def percent(self, obj):
-        return shown_percent(obj.rollup_percent)
+        return rules.percent_text(obj.rollup_percent)
 
     def service_save(self, request, obj, m2m):
         objective_save(obj, by=request.user, channel=Channel.ADMIN, m2m=m2m)

@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from . import rules
 from .audit import Channel
 from .models import AuditEntry, OrgUnit, Person
 from .services import record_delete, record_save
@@ -16,11 +15,6 @@ ROLLUP_FIELDS = ("rollup_percent", "rollup_rag", "rollup_counts", "rollup_at")
 def uk_date(value) -> str:
     """30 March 2025 as every page writes it (the en-GB admin default is "30 Mar 2025"); a dash for none."""
     return ui.uk_date(value) or "–"
-
-
-def shown_percent(value) -> str:
-    shown = rules.display_percent(value)
-    return "–" if shown is None else f"{shown}%"
 
 
 def form_m2m(form) -> dict:

@@ -289,6 +289,12 @@ def display_percent(value: float | Decimal | int | None) -> int | None:
     return int(_decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def percent_text(value: float | Decimal | int | None) -> str:
+    """A percent as people read it: "48%" (display_percent), or a dash when there is none."""
+    shown = display_percent(value)
+    return "–" if shown is None else f"{shown}%"
+
+
 @lru_cache(maxsize=1024)  # every action's reason names the as-at date, most the same start date
 def uk_date(day: date | None) -> str:
     """30 March 2025, or "" for no date: the one way a date is written, on pages, in exports,

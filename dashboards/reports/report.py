@@ -60,16 +60,12 @@ def distribution(counts: dict) -> tuple[RagCount, ...]:
     return tuple(RagCount(rag.value, rag.label, counts.get(rag, 0)) for rag in rules.RAG_ORDER)
 
 
-def _percent_shown(shown: int | None) -> str:
-    return "–" if shown is None else f"{shown}%"
-
-
 def _report_row(row: selectors.NodeRow, *, level: int, parent_ref: str, commentary: str, reasons=(),
                 risks=()) -> ReportRow:
     return ReportRow(
         kind=row.kind, level=level, ref=row.ref, title=row.title, parent_ref=parent_ref, due=row.due,
         due_shown=rules.uk_date(row.due), status=row.status or "", status_label=row.status_label,
-        percent=row.percent, percent_shown=_percent_shown(row.percent_shown), rag=row.rag.value,
+        percent=row.percent, percent_shown=rules.percent_text(row.percent), rag=row.rag.value,
         rag_label=row.rag.label, owners=tuple(row.owners), commentary_html=commentary,
         commentary_text=rich_text_as_plain(commentary), milestone=row.milestone, excluded=row.excluded,
         reasons=tuple(reasons), risks=tuple(risks),
@@ -130,7 +126,7 @@ def _report(kind: str, tree, root, *, as_at: date, sections: tuple[Section, ...]
     return Report(
         kind=kind, title=title or KIND_TITLES[kind], council=settings.COUNCIL_NAME, programme=name,
         programme_ref=subject.ref, as_at=as_at, as_at_shown=rules.uk_date(as_at),
-        percent_shown=_percent_shown(subject.percent_shown), rag=subject.rag.value,
+        percent_shown=rules.percent_text(subject.percent), rag=subject.rag.value,
         rag_label=subject.rag.label, distribution=distribution(subject.distribution), rag_key=rag_key(),
         sections=sections, compared_with=compared_with,
     )

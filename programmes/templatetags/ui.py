@@ -57,9 +57,7 @@ def rag_tag(value):
 @register.filter
 def percent(value) -> str:
     """A stored percent as people see it: a whole number rounded half up, or a dash for none."""
-    if value is None or value == "":
-        return "–"
-    return f"{rules.display_percent(value)}%"
+    return rules.percent_text(None if value == "" else value)
 
 
 @register.filter
