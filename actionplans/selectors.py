@@ -7,7 +7,7 @@ there are. Colours, staleness and roll-ups come from the rules engine
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -25,8 +25,9 @@ from actionplans.rollup import (
     settings_for,
 )
 from programmes import rules
+from programmes.audit import end_of_day, updates_after
 from programmes.html import sanitise_rich_text
-from programmes.models import AuditEntry, Objective, Person, Programme, ReportingPeriod
+from programmes.models import Objective, Person, Programme, ReportingPeriod
 from programmes.periods import current_period_start
 from programmes.permissions import person_id_for
 
@@ -581,12 +582,8 @@ def due_dates_moved(programme_id: int, *, after: date, until: date) -> dict[int,
                  Action.objects.filter(programme_id=programme_id).values_list("pk", "due_date", "revised_due_date")}
     at_until = {pk: dict(dates) for pk, dates in due_dates.items()}
     at_after = {pk: dict(dates) for pk, dates in due_dates.items()}
-    start = timezone.make_aware(datetime.combine(after + timedelta(days=1), time.min))
-    end = timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
-    entries = (AuditEntry.objects.filter(model=Action._meta.label_lower, object_id__in=[str(pk) for pk in due_dates],
-                                         action="updated", at__gte=start)
-               .order_by("-at", "-id").values_list("object_id", "at", "changes"))
-    for object_id, at, changes in entries:  # newest first: each undoes what came after it
+    end = end_of_day(until)
+    for object_id, at, changes in updates_after(Action, due_dates, after):  # newest first: each undoes the later
         pk = int(object_id)
         for name in ("due_date", "revised_due_date"):
             if name in changes:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import BigIntegerField, Value
 from django.utils import timezone
 
 from programmes import rules
-from programmes.models import AuditEntry
+from programmes.audit import updates_after
 
 from .models import Board, Risk
 
@@ -54,11 +54,7 @@ def risks_as_at(programme_id: int, as_at: date, *fields: str) -> list[dict]:
                 .values("id", *RISK_FIGURES, *fields))
     if rows and as_at < timezone.localdate():
         by_id = {str(row["id"]): row for row in rows}
-        after = timezone.make_aware(datetime.combine(as_at + timedelta(days=1), time.min))
-        later = (AuditEntry.objects.filter(model=Risk._meta.label_lower, object_id__in=list(by_id), at__gte=after,
-                                           action="updated")
-                 .order_by("-at", "-id").values_list("object_id", "changes"))
-        for object_id, changes in later:
+        for object_id, _at, changes in updates_after(Risk, by_id, as_at):
             row = by_id[object_id]
             for name, (old, _new) in changes.items():
                 if name in RISK_FIGURES:

@@ -1,9 +1,10 @@
 """One audit trail for every door: browser, import, admin, task, command line."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import models
+from django.utils import timezone
 
 from .models import AuditEntry
 
@@ -59,3 +60,17 @@ def audit_bulk_created(*, instances, by=None, channel: str) -> None:
         ],
         batch_size=1000,
     )
+
+
+def end_of_day(day: date) -> datetime:
+    """The first moment after the day, in the council's time zone."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def updates_after(model, object_ids, day: date):
+    """The audited updates of these records made after the end of `day`, newest first, as
+    (object id, when, changes): to undo them one by one is to see the records as they stood at
+    the end of that day (ADR 0004). One query."""
+    return (AuditEntry.objects.filter(model=model._meta.label_lower, object_id__in=[str(pk) for pk in object_ids],
+                                      action="updated", at__gte=end_of_day(day))
+            .order_by("-at", "-id").values_list("object_id", "at", "changes"))
