@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from django.urls import reverse
+
 from dashboards.charts import RAG_FILL
 from dashboards.reports.model import (
     ACTION_PLAN,
@@ -16,6 +18,7 @@ from dashboards.reports.model import (
 )
 from programmes.choices import RAG_MEANINGS
 from programmes.rules import RAG_ORDER, Rag
+from tests.factories import UserFactory
 
 # Cells a spreadsheet would run as a formula, and text a browser or Word would run as script.
 FORMULA_PROBES = ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1,1)", "\t=1", "\r=1",
@@ -90,3 +93,18 @@ def sample_exception_report() -> Report:
             Section("Milestones", EXCEPTION_COLUMNS, (), empty="No milestone needs attention."),
         ),
     )
+
+
+URL = reverse("reports")
+
+
+def signed_in(client, role, username="someone"):
+    user = UserFactory(username=username, role=role)
+    client.force_login(user)
+    return user
+
+
+def download(client, programme, file_format, **extra):
+    """The Reports form sent for the programme's action plan."""
+    return client.post(URL, {"programme": programme.pk, "kind": "action-plan", "file_format": file_format,
+                             "as_at": "", **extra})

@@ -7,7 +7,7 @@ import pytest
 from actionplans.services import action_record_progress
 from dashboards import selectors
 from dashboards.reports.report import exception_report
-from programmes.roles import CLERK, OFFICER
+from programmes.roles import OFFICER
 from tests.factories import (
     ActionFactory,
     ObjectiveFactory,
@@ -21,10 +21,6 @@ pytestmark = pytest.mark.django_db
 
 AS_AT = date(2024, 10, 1)
 
-
-@pytest.fixture
-def clerk(db):
-    return UserFactory(username="chloe", role=CLERK)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 
 from actionplans.services import action_record_progress
 from dashboards.reports.report import highlight_report
-from programmes.roles import CLERK
 from tests.factories import (
     ActionFactory,
     MeasureFactory,
@@ -24,17 +23,12 @@ from tests.factories import (
     ProgrammeFactory,
     ReportingPeriodFactory,
     RiskFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 JUNE_30, SEPTEMBER_30 = date(2024, 6, 30), date(2024, 9, 30)
 
-
-@pytest.fixture
-def clerk(db):
-    return UserFactory(username="chloe", role=CLERK)
 
 
 @pytest.fixture

@@ -8,23 +8,17 @@ import time_machine
 from actionplans.models import Action
 from actionplans.services import action_record_progress, action_save
 from dashboards.reports.report import default_comparison, movement_report
-from programmes.roles import CLERK
 from tests.factories import (
     ActionFactory,
     ObjectiveFactory,
     ProgrammeFactory,
     ReportingPeriodFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 JUNE_30, SEPTEMBER_30 = date(2024, 6, 30), date(2024, 9, 30)
 
-
-@pytest.fixture
-def clerk(db):
-    return UserFactory(username="chloe", role=CLERK)
 
 
 def progress(action, percent, on, status="in_progress"):

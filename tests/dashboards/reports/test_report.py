@@ -16,7 +16,7 @@ from dashboards.reports.report import action_plan_report
 from governance.imports.service import import_commit
 from programmes import rules
 from programmes.html import rich_text_as_plain
-from programmes.roles import CLERK, OFFICER
+from programmes.roles import OFFICER
 from tests.factories import ActionFactory, PersonFactory, ProgrammeFactory, UserFactory
 from tests.governance.imports.builders import seed_001
 
@@ -25,11 +25,6 @@ pytestmark = pytest.mark.django_db
 AS_AT = date(2024, 6, 30)
 SEED_001 = Path(settings.BASE_DIR) / "fixtures" / "asc_action_plan_2024_25.csv"
 
-
-@pytest.fixture
-def clerk(db):
-    """Chloe clerks the scrutiny committee and takes the report to it."""
-    return UserFactory(username="chloe", role=CLERK)
 
 
 @pytest.fixture

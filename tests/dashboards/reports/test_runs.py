@@ -2,7 +2,6 @@
 requester can use."""
 
 import logging
-from datetime import date
 
 import pytest
 from django.db import connection
@@ -13,6 +12,7 @@ from dashboards.models import ReportRun
 from dashboards.reports import runs
 from dashboards.reports.files import FORMATS
 from programmes.roles import CLERK
+from tests.dashboards.reports.builders import download, signed_in
 from tests.factories import ActionFactory, ObjectiveFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,30 +20,9 @@ pytestmark = pytest.mark.django_db
 PAGE_BUDGET = 5  # 4 today: session, user, the run (with its programme and objective), the header's roles
 PARTIAL_BUDGET = 3  # session, user, the run
 HTMX = {"HX-Request": "true"}
-URL = reverse("reports")
 
 
-@pytest.fixture
-def plan(db):
-    """A programme of two actions, and another of one."""
-    programme = ProgrammeFactory(name="Council plan 2024/25", short_name="CP2425", start_date=date(2024, 4, 1))
-    theme = ObjectiveFactory(programme=programme, reference="CP1", title="Thriving places")
-    ActionFactory(objective=theme, reference="CP1.A", title="Open the library hub", percent=40)
-    ActionFactory(objective=theme, reference="CP1.B", title="Close the old depot", percent=100, status="completed")
-    other = ProgrammeFactory(name="Another programme", short_name="OTHER")
-    ActionFactory(objective=ObjectiveFactory(programme=other, reference="OT1"), reference="OT1.A")
-    return programme, other
 
-
-def signed_in(client, role, username="someone"):
-    user = UserFactory(username=username, role=role)
-    client.force_login(user)
-    return user
-
-
-def download(client, programme, file_format, **extra):
-    return client.post(URL, {"programme": programme.pk, "kind": "action-plan", "file_format": file_format,
-                            "as_at": "", **extra})
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import csv
 import io
-from datetime import date
 
 import pytest
 from django.db import connection
@@ -12,9 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from programmes.roles import CLERK, LEADERSHIP, OFFICER
+from tests.dashboards.reports.builders import URL, download, signed_in
 from tests.factories import (
-    ActionFactory,
-    ObjectiveFactory,
     PersonFactory,
     ProgrammeFactory,
     UserFactory,
@@ -22,32 +20,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("reports")
 PAGE_BUDGET = 8  # the page (6 today: session, user, roles, programmes, periods, data version), a little room
 DOWNLOAD_BUDGET = 15  # the tree (4 + 3 with people), the commentary, the periods, the action count and the page's own
 
 
-@pytest.fixture
-def plan(db):
-    programme = ProgrammeFactory(name="Council plan 2024/25", short_name="CP2425", start_date=date(2024, 4, 1))
-    theme = ObjectiveFactory(programme=programme, reference="CP1", title="Thriving places")
-    ActionFactory(objective=theme, reference="CP1.A", title="Open the library hub", percent=40)
-    ActionFactory(objective=theme, reference="CP1.B", title="=HYPERLINK(\"http://x\",\"y\")", percent=100,
-                  status="completed")
-    other = ProgrammeFactory(name="Another programme", short_name="OTHER")
-    ActionFactory(objective=ObjectiveFactory(programme=other, reference="OT1"), reference="OT1.A")
-    return programme, other
 
-
-def signed_in(client, role, username="someone"):
-    user = UserFactory(username=username, role=role)
-    client.force_login(user)
-    return user
-
-
-def download(client, programme, file_format, **extra):
-    return client.post(URL, {"programme": programme.pk, "kind": "action-plan", "file_format": file_format,
-                            "as_at": "", **extra})
 
 
 def test_signed_out_people_are_sent_to_sign_in(client):
