@@ -4,19 +4,17 @@ from datetime import date
 
 from django.urls import reverse
 
-from dashboards.charts import RAG_FILL
 from dashboards.reports.model import (
     ACTION_PLAN,
     ACTION_PLAN_COLUMNS,
     EXCEPTION_COLUMNS,
     EXCEPTIONS,
     RagCount,
-    RagKeyEntry,
     Report,
     ReportRow,
     Section,
 )
-from programmes.choices import RAG_MEANINGS
+from dashboards.reports.report import rag_key
 from programmes.rules import RAG_ORDER, Rag
 from tests.factories import UserFactory
 
@@ -24,11 +22,6 @@ from tests.factories import UserFactory
 FORMULA_PROBES = ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1,1)", "\t=1", "\r=1",
                   '=HYPERLINK("http://x","y")', "\uff1d1+1")
 SCRIPT_PROBE = '<script>alert(1)</script><img src=x onerror="alert(2)">'
-
-
-def key() -> tuple:
-    return tuple(RagKeyEntry(rag.value, rag.label, RAG_MEANINGS.get(rag, "not due to start, or nothing to measure"),
-                             RAG_FILL[rag]) for rag in RAG_ORDER)
 
 
 def row(ref, *, kind="action", level=2, parent="OBJ1", percent=48.0, rag=Rag.AMBER, status="in_progress",
@@ -66,7 +59,7 @@ def sample_report(extra_rows=()) -> Report:
         programme="Adult social care action plan 2024/25", programme_ref="ASC2425", as_at=date(2024, 6, 30),
         as_at_shown="30 June 2024", percent_shown="47%", rag=Rag.AMBER.value, rag_label=Rag.AMBER.label,
         distribution=tuple(RagCount(r.value, r.label, n) for r, n in zip(RAG_ORDER, (1, 1, 1, 1, 1), strict=True)),
-        rag_key=key(), sections=(Section("Objectives and actions", ACTION_PLAN_COLUMNS, rows),),
+        rag_key=rag_key(), sections=(Section("Objectives and actions", ACTION_PLAN_COLUMNS, rows),),
     )
 
 
