@@ -418,7 +418,13 @@ def _schedule_rag(
         return Rag.GREY, None, None, f"Not due to start until {uk_date(start)}"
     due = action.due
     if due is None:
-        return Rag.GREEN, None, None, "No due date, so green unless the officer declares otherwise"
+        declared = action.declared_rag
+        if declared is not None:
+            # The officer's declared colour is then the computed one, and it rolls up.
+            return declared, None, None, (
+                f"No due date, so the officer's declared RAG ({Rag(declared).label}) is its colour"
+            )
+        return Rag.GREEN, None, None, "No due date and no declared RAG, so green"
     if due < as_at:
         return Rag.RED, None, None, f"Due {uk_date(due)} has passed and it is not completed"
     expected, performance = _expected_and_performance(percent, start, due, as_at)
@@ -488,8 +494,12 @@ def is_greener(declared: Rag | None, computed: Rag) -> bool:
     return _GREENNESS[declared] > _GREENNESS[computed]
 
 
+# Nobody is asked to update these, whatever the programme's excluded statuses are.
+_NEVER_STALE = frozenset({Status.COMPLETED, Status.CANCELLED, Status.DEFERRED})
+
+
 def _is_stale(action: ActionFacts, as_at: date, settings: RollupSettings, period_start: date | None) -> bool:
-    if action.status == Status.COMPLETED:
+    if action.status in _NEVER_STALE:
         return False
     last = action.last_updated or action.created
     if last is None:

@@ -219,6 +219,27 @@ def test_an_action_with_no_due_date_is_green():
     assert "No due date" in result.reason
 
 
+@pytest.mark.parametrize("declared", [Rag.RED, Rag.AMBER, Rag.GREEN])
+def test_with_no_due_date_the_declared_rag_is_the_computed_colour(declared):
+    result = result_of(action(percent=10, due=None, declared_rag=declared))
+    assert result.rag == declared
+    assert not result.declared_greener
+    assert f"declared RAG ({declared.label})" in result.reason
+
+
+def test_a_declared_rag_with_no_due_date_rolls_up():
+    declared_red = action("ASC2401.B", percent=10, due=None, declared_rag=Rag.RED)
+    node = objective_result(green("ASC2401.A"), declared_red)
+    assert node.rag == Rag.RED  # one of two counted children red: at least a third
+    assert node.distribution[Rag.RED] == 1
+
+
+def test_a_declared_rag_does_not_change_an_action_with_a_due_date():
+    result = result_of(action(percent=50, due=AS_AT - timedelta(days=1), declared_rag=Rag.GREEN))
+    assert result.rag == Rag.RED
+    assert result.declared_greener
+
+
 def test_expected_progress_rises_in_a_straight_line():
     result = result_of(action(percent=40, start=date(2024, 6, 1), due=date(2024, 6, 11)),
                        as_at=date(2024, 6, 6))
@@ -326,7 +347,7 @@ def test_it_flags_a_declared_rag_greener_than_the_computed_one():
 
 
 def test_a_declared_blue_is_greener_than_a_computed_green():
-    assert result_of(green(declared_rag=Rag.BLUE)).declared_greener
+    assert result_of(action(percent=95, due=AS_AT, declared_rag=Rag.BLUE)).declared_greener
 
 
 def test_a_declared_rag_equal_to_the_computed_one_is_not_flagged():
@@ -334,7 +355,7 @@ def test_a_declared_rag_equal_to_the_computed_one_is_not_flagged():
 
 
 def test_a_declared_rag_redder_than_the_computed_one_is_not_flagged():
-    assert not result_of(green(declared_rag=Rag.RED)).declared_greener
+    assert not result_of(action(percent=95, due=AS_AT, declared_rag=Rag.RED)).declared_greener
 
 
 def test_grey_is_never_compared_with_a_declared_rag():
@@ -388,6 +409,18 @@ def test_with_a_period_an_action_never_updated_is_stale():
 def test_completed_and_excluded_actions_are_never_stale():
     assert not result_of(action(status=Status.COMPLETED, last_updated=None)).stale
     assert not result_of(cancelled(last_updated=None)).stale
+
+
+@pytest.mark.parametrize("status", [Status.COMPLETED, Status.CANCELLED, Status.DEFERRED])
+def test_closed_actions_are_not_stale_even_when_a_programme_counts_them(status):
+    counts_everything = RollupSettings(excluded_statuses=frozenset())
+    facts = action(status=status, percent=0, last_updated=None)
+    assert not result_of(facts, settings=counts_everything, period_start=date(2024, 4, 1)).stale
+
+
+@pytest.mark.parametrize("status", [Status.NOT_STARTED, Status.IN_PROGRESS])
+def test_open_actions_not_updated_are_stale(status):
+    assert result_of(action(status=status, percent=0, last_updated=None), period_start=date(2024, 4, 1)).stale
 
 
 def test_the_roll_up_passes_the_reporting_period_to_actions():
