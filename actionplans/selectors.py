@@ -547,17 +547,24 @@ def measure_page(measure: Measure, *, as_at: date | None = None) -> MeasurePage:
 # ---------------------------------------------------------------- reports
 
 
-def latest_commentary(programme_id: int, *, as_at: date) -> dict[int, str]:
-    """Each action's latest commentary on or before the date (action id -> sanitised HTML): one query.
+def _programme_ids(programme_id: int | None):
+    """One programme, or every programme (None) as a subquery, for an `__in` filter."""
+    return [programme_id] if programme_id is not None else Programme.objects.values("pk")
+
+
+def latest_commentary(programme_id: int | None, *, as_at: date) -> dict[int, str]:
+    """Each action's latest commentary on or before the date (action id -> sanitised HTML), for one
+    programme or every one (None): one query.
 
     An update without a commentary does not hide the one before it: the report shows the latest words."""
-    latest = history_as_at([programme_id], as_at, ("commentary",), where=~Q(commentary=""))
+    latest = history_as_at(_programme_ids(programme_id), as_at, ("commentary",), where=~Q(commentary=""))
     return {action_id: row["commentary"] for action_id, row in latest.items()}
 
 
-def owned_action_ids(user, programme_id: int) -> frozenset[int]:
-    """The actions of the programme that the user owns (responsible or lead) or is delegated: one query."""
-    owned = Action.objects.filter(owned_actions_q(user=user), programme_id=programme_id)
+def owned_action_ids(user, programme_id: int | None) -> frozenset[int]:
+    """The actions of the programme (None: of every programme) that the user owns (responsible or lead)
+    or is delegated: one query."""
+    owned = Action.objects.filter(owned_actions_q(user=user), programme_id__in=_programme_ids(programme_id))
     return frozenset(owned.values_list("pk", flat=True).distinct())
 
 
@@ -567,19 +574,21 @@ def programmes_with_owned_actions(user) -> list[tuple[int, str]]:
     return list(Programme.objects.filter(pk__in=owned).order_by("name").values_list("pk", "name"))
 
 
-def updated_between(programme_id: int, *, after: date, until: date) -> frozenset[int]:
-    """The programme's actions with a progress update dated after `after` and on or before `until`: one query."""
-    updates = ProgressUpdate.objects.filter(action__programme_id=programme_id, effective_date__gt=after,
+def updated_between(programme_id: int | None, *, after: date, until: date) -> frozenset[int]:
+    """The programme's (None: every programme's) actions with a progress update dated after `after` and on
+    or before `until`: one query."""
+    updates = ProgressUpdate.objects.filter(action__programme_id__in=_programme_ids(programme_id), effective_date__gt=after,
                                             effective_date__lte=until)
     return frozenset(updates.values_list("action_id", flat=True).distinct())
 
 
-def due_dates_moved(programme_id: int, *, after: date, until: date) -> dict[int, tuple[date | None, date | None]]:
+def due_dates_moved(programme_id: int | None, *, after: date, until: date) -> dict[int, tuple[date | None, date | None]]:
     """Actions whose due date (the revised one, else the original) moved between the end of `after` and
     the end of `until`: action id -> (due then, due since). Today's dates with the audit trail's changes
     undone, as risks are. Two queries."""
     due_dates = {pk: {"due_date": due, "revised_due_date": revised} for pk, due, revised in
-                 Action.objects.filter(programme_id=programme_id).values_list("pk", "due_date", "revised_due_date")}
+                 Action.objects.filter(programme_id__in=_programme_ids(programme_id))
+                 .values_list("pk", "due_date", "revised_due_date")}
     at_until = {pk: dict(dates) for pk, dates in due_dates.items()}
     at_after = {pk: dict(dates) for pk, dates in due_dates.items()}
     end = end_of_day(until)

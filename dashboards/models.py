@@ -23,7 +23,8 @@ class ReportRun(models.Model):
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=30)
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    # None: every programme the requester may report on (the whole estate).
+    programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     objective = models.ForeignKey(Objective, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     as_at = models.DateField()
     compare = models.DateField(null=True, blank=True)
@@ -47,7 +48,8 @@ class ReportRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} report of programme {self.programme_id} ({self.get_status_display()})"
+        subject = "every programme" if self.programme_id is None else f"programme {self.programme_id}"
+        return f"{self.kind} report of {subject} ({self.get_status_display()})"
 
     @property
     def finished(self) -> bool:

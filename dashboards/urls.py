@@ -19,6 +19,7 @@ urlpatterns = [
         name="explanation",
     ),
     path("dashboards/programmes/<int:pk>/risks/", views.risks, name="risk_list"),
+    path("dashboards/programmes/<int:pk>/movement/", report_views.movement, name="programme_movement"),
     path("reports/", report_views.reports, name="reports"),
     path("reports/runs/<int:pk>/", report_views.report_run, name="report_run"),
     path("reports/runs/<int:pk>/download/", report_views.report_run_download, name="report_run_download"),

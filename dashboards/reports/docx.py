@@ -440,7 +440,7 @@ def _section(document, section: Section, styles: _Styles, lists: _Lists) -> None
 def _report_row(table, row: ReportRow, columns, chars_per_line, styles: _Styles, lists: _Lists,
                 owners_under_title: bool) -> None:
     tr = table.add_row()
-    objective = row.kind == "objective"
+    objective = row.kind in ("programme", "objective")  # a programme: a whole-estate report's heading row
     main = styles.objective if objective else styles.text
     grey = styles.not_counted if row.excluded else None
     tallest = 0

@@ -7,12 +7,18 @@ from django.conf import settings
 
 from ..filters import AsAtForm
 from .files import FORMATS
-from .model import KIND_TITLES
+from .model import HIGHLIGHT, KIND_TITLES
+
+ALL_PROGRAMMES = "all"  # the programme field's choice for the whole estate
+
+
+def _programme(value: str) -> int | str:
+    return ALL_PROGRAMMES if value == ALL_PROGRAMMES else int(value)
 
 
 class ReportForm(AsAtForm):
     programme = forms.TypedChoiceField(
-        label="Programme", coerce=int, empty_value=None,
+        label="Programme", coerce=_programme, empty_value=None,
         error_messages={"required": "Choose the programme to report on.",
                         "invalid_choice": "Choose a programme from the list."},
     )
@@ -41,12 +47,37 @@ class ReportForm(AsAtForm):
     def __init__(self, data=None, *, programmes, periods=(), today: date, initial: dict | None = None):
         super().__init__(data, periods=periods, today=today)
         self.initial.update(initial or {})
-        self.fields["programme"].choices = [("", "Choose a programme")] + list(programmes)
+        estate = [(ALL_PROGRAMMES, "All programmes (made in the background)")] if len(programmes) > 1 else []
+        self.fields["programme"].choices = [("", "Choose a programme"), *estate, *programmes]
         self.order_fields(self.field_order)
 
     def clean(self):
         cleaned = super().clean()
-        compare, as_at = cleaned.get("compare"), cleaned.get("resolved") or self.today
-        if compare and compare >= as_at:
-            self.add_error("compare", "The date to compare with must be before the as-at date.")
+        check_compare(self, cleaned)
+        if cleaned.get("programme") == ALL_PROGRAMMES:
+            if cleaned.get("kind") == HIGHLIGHT:
+                self.add_error("kind", "A highlight report is of one programme or objective: choose a programme, "
+                                       "or another report for all programmes.")
+            cleaned["objective"] = None
+        return cleaned
+
+    @property
+    def estate(self) -> bool:
+        return self.cleaned_data.get("programme") == ALL_PROGRAMMES
+
+
+def check_compare(form, cleaned: dict) -> None:
+    compare, as_at = cleaned.get("compare"), cleaned.get("resolved") or form.today
+    if compare and compare >= as_at:
+        form.add_error("compare", "The date to compare with must be before the as-at date.")
+
+
+class MovementForm(AsAtForm):
+    """The movement page's dates: the as-at date (or a period's end) and the date to compare with."""
+
+    compare = ReportForm.base_fields["compare"]
+
+    def clean(self):
+        cleaned = super().clean()
+        check_compare(self, cleaned)
         return cleaned

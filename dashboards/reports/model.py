@@ -93,6 +93,7 @@ class ReportRow:
     target: str = ""  # a measure's target for that period
     direction: str = ""  # a measure's direction of travel, in words
     score: str = ""  # a risk's current score, e.g. "16 (likelihood 4, impact 4)"
+    id: int | None = None  # the record's primary key, for a page's links (files do not show it)
 
 
 def cell_text(row: ReportRow, column: str) -> str:

@@ -202,7 +202,7 @@ def _lines_html(items) -> SafeString:
 def _title_html(row: ReportRow, *, owners: bool, flag: bool) -> SafeString:
     """The title under a small line saying what the row is (and who owns it, when no column says
     so); "Milestone", and "Left out of the figures" when no status column can say so, under it."""
-    above = f"Objective, level {row.level}" if row.kind == "objective" else "Action"
+    above = {"objective": f"Objective, level {row.level}", "programme": "Programme"}.get(row.kind, "Action")
     if owners and row.owners:
         above += ("; owner: " if len(row.owners) == 1 else "; owners: ") + ", ".join(row.owners)
     notes = ["Milestone"] if row.milestone else []

@@ -68,13 +68,41 @@ def _report_row(row: selectors.NodeRow, *, level: int, parent_ref: str, commenta
         percent=row.percent, percent_shown=rules.percent_text(row.percent), rag=row.rag.value,
         rag_label=row.rag.label, owners=tuple(row.owners), commentary_html=commentary,
         commentary_text=rich_text_as_plain(commentary), milestone=row.milestone, excluded=row.excluded,
-        reasons=tuple(reasons), risks=tuple(risks),
+        reasons=tuple(reasons), risks=tuple(risks), id=row.id,
     )
 
 
-def _visible_rows(tree, result, *, as_at: date, allowed: frozenset | None, notes: dict) -> list[ReportRow]:
+ESTATE_NAME = "All programmes"
+ESTATE_REF = "all-programmes"
+ESTATE_RAG_LABEL = "Not rolled up across programmes"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One programme's part of a report: its tree at the as-at date, the node the report is about (the
+    programme, or one of its objectives) and the actions the user may see (None: all of them)."""
+
+    tree: object
+    root: object
+    allowed: frozenset | None
+
+    @property
+    def estate(self) -> bool:  # set on each part of a whole-estate report
+        return False
+
+
+@dataclass(frozen=True)
+class EstateScope(Scope):
+    @property
+    def estate(self) -> bool:
+        return True
+
+
+def _visible_rows(scope: Scope, *, as_at: date, notes: dict) -> list[ReportRow]:
     """Objectives in reading order (each, then its actions, then its child objectives); an objective
-    with nothing the user may see under it is left out when the user sees only their own actions."""
+    with nothing the user may see under it is left out when the user sees only their own actions.
+    In a whole-estate report each programme comes first as a row of level 0, above its objectives."""
+    tree, allowed = scope.tree, scope.allowed
     rows: list[ReportRow] = []
 
     def walk(node, level: int, parent_ref: str) -> bool:
@@ -98,9 +126,14 @@ def _visible_rows(tree, result, *, as_at: date, allowed: frozenset | None, notes
             del rows[start:]
         return shown
 
+    result = scope.root
+    top_parent = ""
+    if scope.estate:
+        rows.append(_report_row(selectors.node_row(tree, result, as_at), level=0, parent_ref="", commentary=""))
+        top_parent = result.ref
     tops = [c for c in result.children if isinstance(c, rules.NodeResult)] if result.key[0] == "programme" else [result]
     for top in tops:
-        walk(top, 1, "")
+        walk(top, 1, top_parent)
     return rows
 
 
@@ -113,13 +146,48 @@ def _tree_and_scope(programme_id: int, *, as_at: date, user, version: tuple | No
     root = tree.result if objective_id is None else tree.results_by_key().get((OBJECTIVE, objective_id))
     if root is None:
         return None, None, None
+    return tree, _allowed(user, programme_id), root
+
+
+def _allowed(user, programme_id: int | None) -> frozenset | None:
     # The command line (no user) and every reader see all of it; anyone else what they own.
-    allowed = None if user is None or can_read_everything(user) else owned_action_ids(user, programme_id)
-    return tree, allowed, root
+    return None if user is None or can_read_everything(user) else owned_action_ids(user, programme_id)
 
 
-def _report(kind: str, tree, root, *, as_at: date, sections: tuple[Section, ...], compared_with: date | None = None,
-            title: str = "") -> Report:
+def _scopes(programme_id: int | None, *, as_at: date, user, version: tuple,
+            objective_id: int | None = None) -> list[Scope] | None:
+    """The parts of a report: one programme (or one of its objectives), or, for programme None, every
+    programme the user may report on, by name, from one load of every tree. None when there is no such
+    programme or objective, or (the estate) nothing the user may see."""
+    if programme_id is not None:
+        tree, allowed, root = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version,
+                                              objective_id=objective_id)
+        return None if tree is None else [Scope(tree, root, allowed)]
+    allowed = _allowed(user, None)
+    found = []
+    for tree in selectors.trees(None, as_at=as_at, version=version, with_people=True):
+        if allowed is not None and not any(key[0] == ACTION and key[1] in allowed for key in tree.info):
+            continue
+        found.append(EstateScope(tree, tree.result, allowed))
+    found.sort(key=lambda scope: (scope.tree.result.title or "").casefold())
+    return found or None
+
+
+def _report(kind: str, scopes: list[Scope], *, as_at: date, sections: tuple[Section, ...],
+            compared_with: date | None = None, title: str = "") -> Report:
+    if scopes[0].estate:
+        counts = dict.fromkeys(rules.RAG_ORDER, 0)
+        for scope in scopes:
+            for rag, count in scope.root.distribution.items():
+                counts[rag] += count
+        return Report(
+            kind=kind, title=title or KIND_TITLES[kind], council=settings.COUNCIL_NAME,
+            programme=f"{ESTATE_NAME} ({len(scopes)})", programme_ref=ESTATE_REF, as_at=as_at,
+            as_at_shown=rules.uk_date(as_at), percent_shown=rules.percent_text(None), rag=rules.Rag.GREY.value,
+            rag_label=ESTATE_RAG_LABEL, distribution=distribution(counts), rag_key=rag_key(), sections=sections,
+            compared_with=compared_with,
+        )
+    tree, root = scopes[0].tree, scopes[0].root
     programme = selectors.node_row(tree, tree.result, as_at)
     subject = selectors.node_row(tree, root, as_at)
     name = programme.title if root is tree.result else f"{subject.ref} {subject.title} ({programme.title})"
@@ -132,22 +200,35 @@ def _report(kind: str, tree, root, *, as_at: date, sections: tuple[Section, ...]
     )
 
 
-def action_plan_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
-                       objective_id: int | None = None) -> Report | None:
+def _notes(programme_id: int | None, as_at: date) -> dict:
+    return latest_commentary(programme_id, as_at=as_at)
+
+
+def action_plan_report(programme_id: int | None, *, as_at: date, user, version: tuple | None = None,
+                       compare: date | None = None, objective_id: int | None = None,
+                       with_movement: bool = True) -> Report | None:
     """The programme's action plan in the layout of the councils' own reports (seed 001): objectives
-    nested as deep as the programme, each followed by its actions with their latest commentary.
+    nested as deep as the programme, each followed by its actions with their latest commentary; then
+    what moved since the earlier date (by default the end of the reporting period before). Programme
+    None: every programme, each a row of level 0 above its objectives.
 
     Leadership, managers, admins and clerks see every row; anyone else the actions they own and the
     objectives above them. Queries: the tree's (shared with the dashboards' cache), plus one for the
-    commentary and, for an owner, one for their actions."""
-    tree, allowed, root = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version,
-                                          objective_id=objective_id)
-    if tree is None:
+    commentary and, for an owner, one for their actions; the movement's (see movement_report)."""
+    version = version or selectors.data_version()
+    scopes = _scopes(programme_id, as_at=as_at, user=user, version=version, objective_id=objective_id)
+    if scopes is None:
         return None
-    notes = latest_commentary(programme_id, as_at=as_at)
-    rows = _visible_rows(tree, root, as_at=as_at, allowed=allowed, notes=notes)
-    return _report(ACTION_PLAN, tree, root, as_at=as_at,
-                   sections=(Section("Objectives and actions", ACTION_PLAN_COLUMNS, tuple(rows)),))
+    notes = _notes(programme_id, as_at)
+    rows = [row for scope in scopes for row in _visible_rows(scope, as_at=as_at, notes=notes)]
+    sections = (Section("Objectives and actions", ACTION_PLAN_COLUMNS, tuple(rows)),)
+    found = None
+    if with_movement:
+        found = _movement(scopes, programme_id=programme_id, as_at=as_at,
+                          compare=compare or default_comparison(as_at, version), version=version, notes=notes)
+        sections += movement_sections(found, as_at)
+    return _report(ACTION_PLAN, scopes, as_at=as_at, sections=sections,
+                   compared_with=found.compare if found else None)
 
 
 # ---------------------------------------------------------------- exceptions
@@ -190,36 +271,43 @@ def action_reasons(row: selectors.NodeRow, result: rules.ActionResult, facts: ru
     return reasons
 
 
-def exception_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
+def exception_report(programme_id: int | None, *, as_at: date, user, version: tuple | None = None,
                      objective_id: int | None = None) -> Report | None:
     """Only what needs the committee's attention: Red, Amber, overdue, not updated and declared-greener
     items, actions before objectives, worst first, each with why it is there, its owner, latest
     commentary and linked risks. The same choice of items as the Exceptions dashboard."""
-    tree, allowed, root = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version,
-                                          objective_id=objective_id)
-    if tree is None:
+    version = version or selectors.data_version()
+    scopes = _scopes(programme_id, as_at=as_at, user=user, version=version, objective_id=objective_id)
+    if scopes is None:
         return None
-    notes = latest_commentary(programme_id, as_at=as_at)
-    risks = linked_risks(programme_id, as_at=as_at, settings_=tree.facts.settings)
-    facts = _action_facts(tree.facts)
+    notes = _notes(programme_id, as_at)
     actions, objectives = [], []
-    for result in rules.iter_results(root):
-        kind, pk = result.key
-        if kind == "programme" or (kind == ACTION and allowed is not None and pk not in allowed):
-            continue
-        row = selectors.node_row(tree, result, as_at)
-        if not selectors.exception_reasons(row):
-            continue
-        parent = tree.info.get((OBJECTIVE, row.parent_id)) if row.parent_id else None
-        if kind == ACTION:
-            words = action_reasons(row, result, facts.get(result.key), as_at)
-            item = _report_row(row, level=2, parent_ref=parent.ref if parent else "", commentary=notes.get(pk, ""),
-                               reasons=words, risks=risks.by_action.get(pk, ()))
-            actions.append((selectors.severity(row), item))
-        elif allowed is None:
-            item = _report_row(row, level=1, parent_ref=parent.ref if parent else "", commentary="",
-                               reasons=[result.explanation.rag_reason], risks=risks.by_objective.get(pk, ()))
-            objectives.append((selectors.severity(row), item))
+    for scope in scopes:
+        tree, allowed = scope.tree, scope.allowed
+        risks = None  # read only for a programme with something to report
+        facts = _action_facts(tree.facts)
+        for result in rules.iter_results(scope.root):
+            kind, pk = result.key
+            if kind == "programme" or (kind == ACTION and allowed is not None and pk not in allowed):
+                continue
+            if kind == OBJECTIVE and allowed is not None:
+                continue
+            row = selectors.node_row(tree, result, as_at)
+            if not selectors.exception_reasons(row):
+                continue
+            if risks is None:
+                risks = linked_risks(tree.programme_id, as_at=as_at, settings_=tree.facts.settings)
+            parent = tree.info.get((OBJECTIVE, row.parent_id)) if row.parent_id else None
+            parent_ref = parent.ref if parent else (tree.result.ref if scope.estate else "")
+            if kind == ACTION:
+                words = action_reasons(row, result, facts.get(result.key), as_at)
+                item = _report_row(row, level=2, parent_ref=parent_ref, commentary=notes.get(pk, ""),
+                                   reasons=words, risks=risks.by_action.get(pk, ()))
+                actions.append((selectors.severity(row), item))
+            else:
+                item = _report_row(row, level=1, parent_ref=parent_ref, commentary="",
+                                   reasons=[result.explanation.rag_reason], risks=risks.by_objective.get(pk, ()))
+                objectives.append((selectors.severity(row), item))
     sections = (
         Section("Actions", EXCEPTION_COLUMNS, tuple(item for _, item in sorted(actions, key=_first)),
                 intro="Red and Amber first, then overdue, not updated and declared greener.",
@@ -227,7 +315,7 @@ def exception_report(programme_id: int, *, as_at: date, user, version: tuple | N
         Section("Objectives", EXCEPTION_COLUMNS, tuple(item for _, item in sorted(objectives, key=_first)),
                 empty="No objective is Red or Amber on this date."),
     )
-    return _report(EXCEPTIONS, tree, root, as_at=as_at, sections=sections)
+    return _report(EXCEPTIONS, scopes, as_at=as_at, sections=sections)
 
 
 def _first(pair):
@@ -254,43 +342,58 @@ class Movement:
     added: list = field(default_factory=list)
 
 
-def _movement(tree, allowed, root, *, programme_id: int, as_at: date, compare: date, version: tuple,
+def _movement(scopes: list[Scope], *, programme_id: int | None, as_at: date, compare: date, version: tuple,
               notes: dict) -> Movement:
+    """What moved in these parts of a report between the two dates. Queries: the trees at the earlier
+    date (one load, shared with the dashboards' cache), the updates in between and the due-date history."""
     if compare >= as_at:
         raise ValueError("The date to compare with must be before the as-at date.")
-    before = selectors.programme_tree(programme_id, as_at=compare, version=version).results_by_key()
+    before: dict = {}
+    ids = None if programme_id is None else [programme_id]
+    for then_tree in selectors.trees(ids, as_at=compare, version=version, with_people=True):
+        before.update(then_tree.results_by_key())
     updated = updated_between(programme_id, after=compare, until=as_at)
     moved = due_dates_moved(programme_id, after=compare, until=as_at)
-    facts = _action_facts(tree.facts)
     then, now = rules.uk_date(compare), rules.uk_date(as_at)
     found = Movement(compare)
-    for result in rules.iter_results(root):
-        kind, pk = result.key
-        if kind == "programme" or (allowed is not None and (kind != ACTION or pk not in allowed)):
-            continue
-        row = selectors.node_row(tree, result, as_at)
-        parent = tree.info.get((OBJECTIVE, row.parent_id)) if row.parent_id else None
+    for scope in scopes:
+        tree, allowed = scope.tree, scope.allowed
+        facts = _action_facts(tree.facts)
+        for result in rules.iter_results(scope.root):
+            kind, pk = result.key
+            if kind == "programme" or (allowed is not None and (kind != ACTION or pk not in allowed)):
+                continue
+            earlier = before.get(result.key)
+            created = facts[result.key].created if result.key in facts else None
+            is_new = bool(created and compare < created <= as_at)
+            completed = (kind == ACTION and result.status == rules.Status.COMPLETED
+                         and (earlier is None or earlier.status != rules.Status.COMPLETED))
+            recoloured = earlier is not None and earlier.rag != result.rag and not is_new
+            quiet = (kind == ACTION and not result.excluded and result.status != rules.Status.COMPLETED
+                     and pk not in updated and not is_new)
+            if not (recoloured or completed or quiet or (kind == ACTION and (is_new or pk in moved))):
+                continue  # most rows of a big estate: nothing to say, so no row is read
+            row = selectors.node_row(tree, result, as_at)
+            parent = tree.info.get((OBJECTIVE, row.parent_id)) if row.parent_id else None
+            parent_ref = parent.ref if parent else (tree.result.ref if scope.estate else "")
 
-        def item(words: str, row=row, parent=parent, pk=pk, kind=kind):
-            return _report_row(row, level=1 if kind == OBJECTIVE else 2, parent_ref=parent.ref if parent else "",
-                               commentary=notes.get(pk, "") if kind == ACTION else "", reasons=[words])
+            def item(words: str, row=row, parent_ref=parent_ref, pk=pk, kind=kind):
+                return _report_row(row, level=1 if kind == OBJECTIVE else 2, parent_ref=parent_ref,
+                                   commentary=notes.get(pk, "") if kind == ACTION else "", reasons=[words])
 
-        earlier = before.get(result.key)
-        created = facts[result.key].created if result.key in facts else None
-        is_new = bool(created and compare < created <= as_at)
-        if earlier is not None and earlier.rag != result.rag and not is_new:
-            found.colour.append(item(f"{earlier.rag.label} on {then}, {result.rag.label} on {now}"))
-        if kind != ACTION:
-            continue
-        if is_new:  # a past tree shows an action added later as first recorded: it is new, not moved
-            found.added.append(item(f"Added on {rules.uk_date(created)}"))
-        if result.status == rules.Status.COMPLETED and (earlier is None or earlier.status != rules.Status.COMPLETED):
-            found.completed.append(item(f"Completed since {then}"))
-        if pk in moved:
-            was, since = moved[pk]
-            found.due.append(item(f"Due {rules.uk_date(since) or 'no date'}, was {rules.uk_date(was) or 'no date'}"))
-        if not result.excluded and result.status != rules.Status.COMPLETED and pk not in updated and not is_new:
-            found.quiet.append(item(f"No update between {then} and {now}"))
+            if recoloured:
+                found.colour.append(item(f"{earlier.rag.label} on {then}, {result.rag.label} on {now}"))
+            if kind != ACTION:
+                continue
+            if is_new:  # a past tree shows an action added later as first recorded: it is new, not moved
+                found.added.append(item(f"Added on {rules.uk_date(created)}"))
+            if completed:
+                found.completed.append(item(f"Completed since {then}"))
+            if pk in moved:
+                was, since = moved[pk]
+                found.due.append(item(f"Due {rules.uk_date(since) or 'no date'}, was {rules.uk_date(was) or 'no date'}"))
+            if quiet:
+                found.quiet.append(item(f"No update between {then} and {now}"))
     return found
 
 
@@ -298,44 +401,49 @@ def _between(movement: Movement, as_at: date) -> str:
     return f"between {rules.uk_date(movement.compare)} and {rules.uk_date(as_at)}"
 
 
-def _scope_with_movement(programme_id: int, *, as_at: date, user, version: tuple | None, compare: date | None,
-                         objective_id: int | None):
-    """(tree, allowed actions, root, what moved since `compare`, version) for the movement and highlight
+def movement_sections(found: Movement, as_at: date, *, with_completed: bool = True) -> tuple[Section, ...]:
+    """What moved, a section for each kind of change: the movement report, and the movement part of the
+    action plan and highlight reports (whose own "Key achievements" already list what completed)."""
+    between = _between(found, as_at)
+    return tuple(section for section in (
+        Section("Changed colour", MOVEMENT_COLUMNS, tuple(found.colour), intro=f"Objectives and actions whose RAG "
+                f"changed {between}.", empty=f"Nothing changed colour {between}."),
+        Section("Completed", MOVEMENT_COLUMNS, tuple(found.completed), empty=f"Nothing was completed {between}.")
+        if with_completed else None,
+        Section("Due dates moved", MOVEMENT_COLUMNS, tuple(found.due), empty=f"No due date moved {between}."),
+        Section("Not updated", MOVEMENT_COLUMNS, tuple(found.quiet), intro=f"Open actions with no update {between}.",
+                empty=f"Every open action was updated {between}."),
+        Section("Added", MOVEMENT_COLUMNS, tuple(found.added), empty=f"No action was added {between}."),
+    ) if section is not None)
+
+
+def _scope_with_movement(programme_id: int | None, *, as_at: date, user, version: tuple | None,
+                         compare: date | None, objective_id: int | None):
+    """(the report's parts, what moved since `compare`, version) for the movement and highlight
     reports; None when there is no such programme or objective."""
     version = version or selectors.data_version()
     compare = compare or default_comparison(as_at, version)
-    tree, allowed, root = _tree_and_scope(programme_id, as_at=as_at, user=user, version=version,
-                                          objective_id=objective_id)
-    if tree is None:
+    scopes = _scopes(programme_id, as_at=as_at, user=user, version=version, objective_id=objective_id)
+    if scopes is None:
         return None
-    found = _movement(tree, allowed, root, programme_id=programme_id, as_at=as_at, compare=compare, version=version,
-                      notes=latest_commentary(programme_id, as_at=as_at))
-    return tree, allowed, root, found, version
+    found = _movement(scopes, programme_id=programme_id, as_at=as_at, compare=compare, version=version,
+                      notes=_notes(programme_id, as_at))
+    return scopes, found, version
 
 
-def movement_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
+def movement_report(programme_id: int | None, *, as_at: date, user, version: tuple | None = None,
                     compare: date | None = None, objective_id: int | None = None) -> Report | None:
     """What moved between two dates (by default the as-at date and the end of the period before):
     what changed colour, what completed, whose due date moved, what was not updated, what was added.
-    Every colour is the engine's for its date. Queries: two trees (each shared with the dashboards'
+    Every colour is the engine's for its date. Queries: two tree loads (each shared with the dashboards'
     cache), the commentary, the updates in between and the due-date history."""
     scoped = _scope_with_movement(programme_id, as_at=as_at, user=user, version=version, compare=compare,
                                   objective_id=objective_id)
     if scoped is None:
         return None
-    tree, allowed, root, found, _ = scoped
-    between = _between(found, as_at)
-    sections = (
-        Section("Changed colour", MOVEMENT_COLUMNS, tuple(found.colour), intro=f"Objectives and actions whose RAG "
-                f"changed {between}.", empty=f"Nothing changed colour {between}."),
-        Section("Completed", MOVEMENT_COLUMNS, tuple(found.completed), empty=f"Nothing was completed {between}."),
-        Section("Due dates moved", MOVEMENT_COLUMNS, tuple(found.due), empty=f"No due date moved {between}."),
-        Section("Not updated", MOVEMENT_COLUMNS, tuple(found.quiet), intro=f"Open actions with no update {between}.",
-                empty=f"Every open action was updated {between}."),
-        Section("Added", MOVEMENT_COLUMNS, tuple(found.added), empty=f"No action was added {between}."),
-    )
-    return _report(MOVEMENT, tree, root, as_at=as_at, sections=sections, compared_with=found.compare,
-                   title=f"Movement since {rules.uk_date(found.compare)}")
+    scopes, found, _ = scoped
+    return _report(MOVEMENT, scopes, as_at=as_at, sections=movement_sections(found, as_at),
+                   compared_with=found.compare, title=f"Movement since {rules.uk_date(found.compare)}")
 
 
 # ---------------------------------------------------------------- highlight
@@ -371,11 +479,14 @@ def highlight_report(programme_id: int, *, as_at: date, user, version: tuple | N
     achievements of the period (actions completed, with their latest note), milestones due in the next
     90 days, what changed colour, measures with their RAG and direction of travel, and the top risks by
     current score. Figures are the programme page's for the same date."""
+    if programme_id is None:
+        raise ValueError("A highlight report is of one programme or objective.")
     scoped = _scope_with_movement(programme_id, as_at=as_at, user=user, version=version, compare=compare,
                                   objective_id=objective_id)
     if scoped is None:
         return None
-    tree, allowed, root, found, version = scoped
+    scopes, found, version = scoped
+    tree, allowed, root = scopes[0].tree, scopes[0].allowed, scopes[0].root
     between = _between(found, as_at)
     horizon = as_at + timedelta(days=MILESTONE_DAYS)
     milestones = []
@@ -402,24 +513,26 @@ def highlight_report(programme_id: int, *, as_at: date, user, version: tuple | N
                 empty=f"No action was completed {between}."),
         Section(f"Milestones due in the next {MILESTONE_DAYS} days", MILESTONE_COLUMNS, tuple(milestones),
                 empty=f"No milestone is due by {rules.uk_date(horizon)}."),
-        Section("Changed colour", MOVEMENT_COLUMNS, tuple(found.colour), empty=f"Nothing changed colour {between}."),
         Section("Measures", MEASURE_COLUMNS, tuple(measures), empty="The programme has no measures."),
         Section("Top risks", RISK_COLUMNS, tuple(risks), intro="Open risks by current score, highest first.",
                 empty="The programme has no open risks."),
+        *movement_sections(found, as_at, with_completed=False),
     )
-    return _report(HIGHLIGHT, tree, root, as_at=as_at, sections=sections, compared_with=found.compare)
+    return _report(HIGHLIGHT, scopes, as_at=as_at, sections=sections, compared_with=found.compare)
 
 
 BUILDERS = {ACTION_PLAN: action_plan_report, EXCEPTIONS: exception_report, HIGHLIGHT: highlight_report,
             MOVEMENT: movement_report}
+WITH_COMPARISON = (ACTION_PLAN, MOVEMENT, HIGHLIGHT)
+ESTATE_KINDS = (ACTION_PLAN, EXCEPTIONS, MOVEMENT)  # a highlight report is of one programme or objective
 
 
-def build_report(kind: str, programme_id: int, *, as_at: date, user, version: tuple | None = None,
+def build_report(kind: str, programme_id: int | None, *, as_at: date, user, version: tuple | None = None,
                  compare: date | None = None, objective_id: int | None = None) -> Report | None:
-    """The report of that kind (model.KIND_TITLES) for the programme, or one of its objectives, and the
-    date, scoped to the user; `compare` is the earlier date of a movement or highlight report. None when
-    there is no such programme or objective."""
-    if kind in (MOVEMENT, HIGHLIGHT):
+    """The report of that kind (model.KIND_TITLES) for the programme, one of its objectives, or (programme
+    None) every programme the user may report on, and the date, scoped to the user; `compare` is the
+    earlier date of what moved. None when there is no such programme or objective."""
+    if kind in WITH_COMPARISON:
         return BUILDERS[kind](programme_id, as_at=as_at, user=user, version=version, compare=compare,
                               objective_id=objective_id)
     return BUILDERS[kind](programme_id, as_at=as_at, user=user, version=version, objective_id=objective_id)

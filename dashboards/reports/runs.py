@@ -20,7 +20,7 @@ from programmes.models import Objective
 from .. import selectors
 from ..models import ReportRun
 from .files import FORMATS, file_name
-from .report import build_report
+from .report import ESTATE_KINDS, build_report
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ UNEXPECTED = ("The report could not be made because something went wrong. Try ag
               "if it happens again.")
 
 
-def report_run_start(*, user, kind: str, programme_id: int, objective_id: int | None, as_at: date,
+def report_run_start(*, user, kind: str, programme_id: int | None, objective_id: int | None, as_at: date,
                      compare: date | None, file_format: str) -> ReportRun:
     """Keep the request and queue the task that makes the file, once the run is saved."""
     # The task module imports this service: importing it at the top would be a cycle.
@@ -38,6 +38,8 @@ def report_run_start(*, user, kind: str, programme_id: int, objective_id: int | 
 
     if file_format not in FORMATS:
         raise ValidationError("Choose Word, PDF, Excel or CSV.")
+    if programme_id is None and kind not in ESTATE_KINDS:
+        raise ValidationError("A highlight report is of one programme or objective.")
     if objective_id is not None and not Objective.objects.filter(pk=objective_id,
                                                                  programme_id=programme_id).exists():
         raise ValidationError("There is no such objective in this programme.")

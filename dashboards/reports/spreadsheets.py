@@ -75,7 +75,7 @@ _SHEET_NAME_MAX = 31
 
 
 def kind_label(row: ReportRow) -> str:
-    if row.kind in ("objective", "measure", "risk"):
+    if row.kind in ("programme", "objective", "measure", "risk"):
         return row.kind.capitalize()
     return "Milestone" if row.milestone else "Action"
 

@@ -9,15 +9,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplans.selectors import programme_action_count, programmes_with_owned_actions
-from programmes.permissions import can_read_everything, deny, signed_in_and
+from programmes.permissions import can_read_everything, deny, require_reader, signed_in_and
+from programmes.rules import uk_date
 from programmes.selectors import objective_label, programme_choices
 
 from .. import selectors
 from ..models import ReportRun
 from .files import FORMATS, file_name
-from .forms import ReportForm
+from .forms import MovementForm, ReportForm
 from .model import KIND_TITLES
-from .report import build_report
+from .report import build_report, movement_report
 from .runs import WRITING, report_run_file, report_run_for, report_run_start
 
 RUN_PAGE = "dashboards/report_run.html"
@@ -45,11 +46,13 @@ def reports(request):
         form = ReportForm(request.POST, programmes=programmes, periods=periods, today=today)
     else:
         form = ReportForm(programmes=programmes, periods=periods, today=today,
-                          initial={"programme": request.GET.get("programme", ""),
-                                   "as_at": request.GET.get("as_at", ""),
-                                   "objective": request.GET.get("objective", "")})
+                          initial={name: request.GET.get(name, "")
+                                   for name in ("programme", "as_at", "objective", "kind", "compare")
+                                   if request.GET.get(name)})
     if form.is_bound and form.is_valid():
         as_at = form.cleaned_data["resolved"] or today
+        if form.estate:  # the whole estate: always in the background
+            return _in_the_background(request, {**form.cleaned_data, "programme": None}, as_at)
         if programme_action_count(form.cleaned_data["programme"]) > settings.REPORTS_BACKGROUND_ROWS:
             return _in_the_background(request, form.cleaned_data, as_at)
         report = build_report(form.cleaned_data["kind"], form.cleaned_data["programme"], as_at=as_at,
@@ -119,3 +122,35 @@ def report_run_download(request, pk):
     # What a person may read is theirs alone: no shared cache keeps a copy.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+@signed_in_and(require_reader)
+def movement(request, pk):
+    """What moved in a programme between two dates, as a page: the movement report's sections, with
+    links to each objective and action, and to the same report as a file."""
+    today = timezone.localdate()
+    version = selectors.data_version()
+    periods = selectors.reporting_periods(version)
+    form = MovementForm(request.GET or None, periods=periods, today=today)
+    as_at, compare = today, None
+    if form.is_bound and form.is_valid():
+        as_at, compare = form.cleaned_data["resolved"] or today, form.cleaned_data["compare"]
+    report = movement_report(pk, as_at=as_at, user=request.user, version=version, compare=compare)
+    if report is None:
+        raise Http404("There is no programme with that number.")
+
+    def url(row) -> str:
+        return (reverse("action_detail", args=[row.id]) if row.kind == "action"
+                else reverse("objective_dashboard", args=[pk, row.id]))
+
+    sections = [(section, [(row, url(row)) for row in section.rows]) for section in report.sections]
+    dates = f"as_at={as_at.isoformat()}&compare={report.compared_with.isoformat()}"
+    return render(request, "dashboards/movement.html", {
+        "title": f"{report.programme}: {report.title.lower().replace('movement', 'what moved', 1)}",
+        "report": report, "sections": sections, "form": form, "programme_id": pk, "as_at_shown": report.as_at_shown,
+        "compare_shown": uk_date(report.compared_with), "as_at_chosen": as_at != today,
+        "report_link": f"{reverse('reports')}?programme={pk}&kind=movement&{dates}",
+        "dashboard_link": reverse("programme_dashboard", args=[pk]) + (f"?as_at={as_at.isoformat()}"
+                                                                       if as_at != today else ""),
+    })

@@ -114,3 +114,19 @@ def test_the_run_page_polls_until_the_report_is_ready_and_passes_axe_while_waiti
     assert "Your report is ready" in page.locator(".govuk-panel").inner_text()
     assert "ready" in page.locator("#announcements").inner_text()
     assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_movement_page_is_reached_from_the_programme_and_has_no_axe_violations(signed_in, live_server, width):
+    page = signed_in
+    page.set_viewport_size({"width": width, "height": 900})
+    programme = Programme.objects.get()
+    page.goto(f"{live_server.url}/dashboards/programmes/{programme.pk}/?as_at=2024-07-15")
+    page.get_by_role("link", name="See what moved since the last period").click()
+
+    assert page.get_by_role("heading", level=1).inner_text().startswith("What moved between")
+    assert_no_axe_violations(page)
+    page.get_by_label("Compare with").fill("2024-08-01")
+    page.get_by_role("button", name="Compare").click()
+    assert "The date to compare with must be before the as-at date." in page.locator(".govuk-error-summary").inner_text()
+    assert_no_axe_violations(page)

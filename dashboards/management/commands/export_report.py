@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from dashboards.reports.files import FORMATS
 from dashboards.reports.model import ACTION_PLAN, KIND_TITLES
-from dashboards.reports.report import build_report
+from dashboards.reports.report import ESTATE_KINDS, build_report
 from programmes.models import Objective, Programme
 
 
@@ -15,11 +15,14 @@ class Command(BaseCommand):
     help = (
         "Write a committee report to a file: the same report, figures and words as the Reports page, "
         "for any as-at date. For example: export_report --programme ASC-AP-2425 --kind action-plan "
-        "--format docx --as-at 2024-06-30 --output q1.docx"
+        "--format docx --as-at 2024-06-30 --output q1.docx. --all-programmes instead of --programme reports on "
+        "every programme (action plan, exceptions and movement)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--programme", required=True, help="The programme's name or short name.")
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--programme", help="The programme's name or short name.")
+        which.add_argument("--all-programmes", action="store_true", help="Every programme in one report.")
         parser.add_argument("--kind", choices=list(KIND_TITLES), default=ACTION_PLAN, help="Which report.")
         parser.add_argument("--format", choices=list(FORMATS), required=True, dest="file_format")
         parser.add_argument("--as-at", type=date.fromisoformat, help="YYYY-MM-DD; today when left out.")
@@ -29,9 +32,17 @@ class Command(BaseCommand):
         parser.add_argument("--objective", help="An objective's reference: the report covers it and what sits under it.")
         parser.add_argument("--output", required=True, help="The file to write.")
 
-    def handle(self, *args, programme, kind, file_format, as_at, compare, objective, output, **options):
-        found = list(Programme.objects.filter(Q(name__iexact=programme) | Q(short_name__iexact=programme))
-                     .values_list("pk", flat=True)[:2])
+    def handle(self, *args, programme, all_programmes, kind, file_format, as_at, compare, objective, output,
+               **options):
+        if all_programmes:
+            if kind not in ESTATE_KINDS:
+                raise CommandError(f"A {KIND_TITLES[kind].lower()} is of one programme: give --programme.")
+            if objective:
+                raise CommandError("--objective needs --programme: objectives belong to one programme.")
+            found = [None]
+        else:
+            found = list(Programme.objects.filter(Q(name__iexact=programme) | Q(short_name__iexact=programme))
+                         .values_list("pk", flat=True)[:2])
         if not found:
             raise CommandError(f"There is no programme called {programme!r}: give its name or short name.")
         if len(found) > 1:
@@ -49,7 +60,10 @@ class Command(BaseCommand):
                 raise CommandError(f"The programme has no objective {objective!r}.")
         report = build_report(kind, found[0], as_at=as_at or today, user=None, compare=compare,
                               objective_id=objective_id)
+        if report is None:
+            raise CommandError("There is nothing to report: no programme has been set up.")
         path = Path(output)
         path.write_bytes(FORMATS[file_format].render(report))
+        counts = "; ".join(f"{section.title}: {len(section.rows)}" for section in report.sections)
         self.stdout.write(f"Wrote {report.title} for {report.programme} as at {report.as_at_shown} "
-                          f"({len(report.rows)} rows) to {path}")
+                          f"({len(report.rows)} rows. {counts}) to {path}")

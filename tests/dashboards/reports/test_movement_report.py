@@ -7,7 +7,12 @@ import time_machine
 
 from actionplans.models import Action
 from actionplans.services import action_record_progress, action_save
-from dashboards.reports.report import default_comparison, movement_report
+from dashboards.reports.report import (
+    action_plan_report,
+    default_comparison,
+    highlight_report,
+    movement_report,
+)
 from tests.factories import (
     ActionFactory,
     ObjectiveFactory,
@@ -89,3 +94,44 @@ def test_the_default_comparison_is_the_end_of_the_previous_quarter(plan, clerk):
 def test_a_comparison_on_or_after_the_as_at_date_is_refused(plan, clerk):
     with pytest.raises(ValueError, match="before the as-at date"):
         movement_report(plan.pk, as_at=JUNE_30, user=clerk, compare=JUNE_30)
+
+
+def test_the_action_plan_report_ends_with_what_moved(plan, clerk):
+    report = action_plan_report(plan.pk, as_at=SEPTEMBER_30, user=clerk, compare=JUNE_30)
+
+    found = sections(report)
+    assert list(found) == ["Objectives and actions", "Changed colour", "Completed", "Due dates moved",
+                           "Not updated", "Added"]
+    assert found == {**found, **sections(movement_report(plan.pk, as_at=SEPTEMBER_30, user=clerk,
+                                                         compare=JUNE_30))}
+    assert report.compared_with == JUNE_30
+
+
+def test_the_highlight_report_carries_what_moved_without_listing_completions_twice(plan, clerk):
+    report = highlight_report(plan.pk, as_at=SEPTEMBER_30, user=clerk, compare=JUNE_30)
+
+    found = sections(report)
+    assert found["Key achievements"] == {"CP1.A": ("Completed since 30 June 2024",)}
+    assert "Completed" not in found
+    assert found["Due dates moved"] == {"CP1.C": ("Due 30 June 2025, was 31 March 2025",)}
+    assert found["Added"] == {"CP1.E": ("Added on 15 August 2024",)}
+
+
+def test_the_whole_estate_moves_programme_by_programme(plan, clerk):
+    with time_machine.travel(date(2024, 4, 2), tick=False):
+        other = ProgrammeFactory(name="Another plan", short_name="AP")
+        quiet = ActionFactory(objective=ObjectiveFactory(programme=other, reference="AP1"), reference="AP1.A",
+                              start_date=date(2024, 4, 1), due_date=date(2025, 3, 31))
+    progress(quiet, 30, JUNE_30)
+
+    estate = movement_report(None, as_at=SEPTEMBER_30, user=clerk, compare=JUNE_30)
+
+    found = sections(estate)
+    one = sections(movement_report(plan.pk, as_at=SEPTEMBER_30, user=clerk, compare=JUNE_30))
+    assert found["Not updated"] == {**one["Not updated"],
+                                    "AP1.A": ("No update between 30 June 2024 and 30 September 2024",)}
+    assert found["Completed"] == one["Completed"]
+    assert found["Due dates moved"] == one["Due dates moved"]
+    by_ref = {row.ref: row for section in estate.sections for row in section.rows}
+    assert by_ref["AP1.A"].parent_ref == "AP1"
+    assert estate.programme == "All programmes (2)"

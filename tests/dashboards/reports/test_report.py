@@ -46,9 +46,9 @@ def test_the_seed_001_report_lists_its_11_objectives_and_71_actions_in_the_paper
 
     with SEED_001.open(encoding="utf-8-sig", newline="") as f:
         papers_order = [row["Ref."] for row in csv.DictReader(f) if row["Ref."].strip()]
-    assert [r.ref for r in report.rows] == papers_order
-    assert sum(r.kind == "objective" for r in report.rows) == 11
-    assert sum(r.kind == "action" for r in report.rows) == 71
+    assert [r.ref for r in report.sections[0].rows] == papers_order
+    assert sum(r.kind == "objective" for r in report.sections[0].rows) == 11
+    assert sum(r.kind == "action" for r in report.sections[0].rows) == 71
     assert report.as_at_shown == "30 June 2024"
 
 
@@ -56,7 +56,7 @@ def test_every_percent_and_colour_is_the_engines_for_the_same_date(seed_plan, cl
     report = action_plan_report(seed_plan.pk, as_at=AS_AT, user=clerk)
     results = engine_results(seed_plan, AS_AT)
 
-    for row in report.rows:
+    for row in report.sections[0].rows:
         result = results[row.ref]
         assert row.percent == result.percent, row.ref
         shown = rules.display_percent(result.percent)
@@ -67,7 +67,7 @@ def test_every_percent_and_colour_is_the_engines_for_the_same_date(seed_plan, cl
     assert {c.rag: c.count for c in report.distribution} == {
         rag.value: programme.distribution.get(rag, 0) for rag in rules.RAG_ORDER}
     # The papers' own stated percents for two objectives differ from the rule; the report gives the rule's.
-    assert {r.ref: r.percent_shown for r in report.rows if r.ref in ("ASC2401", "ASC2410")} == {
+    assert {r.ref: r.percent_shown for r in report.sections[0].rows if r.ref in ("ASC2401", "ASC2410")} == {
         "ASC2401": "48%", "ASC2410": "26%"}
 
 
@@ -76,7 +76,7 @@ def test_each_action_carries_its_latest_commentary_from_the_papers(seed_plan, cl
 
     with SEED_001.open(encoding="utf-8-sig", newline="") as f:
         notes = {row["Ref."]: row["Latest Note"] for row in csv.DictReader(f)}
-    actions = [r for r in report.rows if r.kind == "action"]
+    actions = [r for r in report.sections[0].rows if r.kind == "action"]
     assert sum(bool(r.commentary_text) for r in actions) == sum(bool(notes[r.ref].strip()) for r in actions)
     for row in actions:
         assert row.commentary_text == rich_text_as_plain(notes[row.ref]), row.ref
@@ -93,7 +93,7 @@ def test_the_commentary_is_the_latest_written_on_or_before_the_date(clerk):
 
     def note_on(day):
         report = action_plan_report(action.programme_id, as_at=day, user=clerk)
-        return next(r.commentary_text for r in report.rows if r.ref == action.reference)
+        return next(r.commentary_text for r in report.sections[0].rows if r.ref == action.reference)
 
     assert note_on(date(2024, 4, 30)) == ""
     assert note_on(AS_AT) == "Scoping done."  # the update of 10 June said nothing new
@@ -109,7 +109,7 @@ def test_an_officer_sees_only_their_actions_and_the_objectives_above_them(seed_p
 
     report = action_plan_report(seed_plan.pk, as_at=AS_AT, user=officer)
 
-    assert [(r.kind, r.ref) for r in report.rows] == [("objective", "ASC2403"), ("action", "ASC2403.B")]
+    assert [(r.kind, r.ref) for r in report.sections[0].rows] == [("objective", "ASC2403"), ("action", "ASC2403.B")]
 
 
 def test_a_later_date_gives_the_figures_of_that_date(seed_plan, clerk):
@@ -117,7 +117,7 @@ def test_a_later_date_gives_the_figures_of_that_date(seed_plan, clerk):
     report = action_plan_report(seed_plan.pk, as_at=later, user=clerk)
     results = engine_results(seed_plan, later)
 
-    assert [(r.ref, r.rag) for r in report.rows] == [(r.ref, results[r.ref].rag.value) for r in report.rows]
+    assert [(r.ref, r.rag) for r in report.sections[0].rows] == [(r.ref, results[r.ref].rag.value) for r in report.sections[0].rows]
     assert report.as_at_shown == rules.uk_date(later)
 
 
@@ -131,8 +131,8 @@ def test_an_objectives_report_covers_it_and_what_sits_under_it(seed_plan, clerk)
     report = action_plan_report(seed_plan.pk, as_at=AS_AT, user=clerk, objective_id=objective.pk)
 
     results = engine_results(seed_plan, AS_AT)
-    assert report.rows[0].ref == "ASC2403"
-    assert {r.ref for r in report.rows[1:]} == {a.reference for a in objective.actions.all()}
+    assert report.sections[0].rows[0].ref == "ASC2403"
+    assert {r.ref for r in report.sections[0].rows[1:]} == {a.reference for a in objective.actions.all()}
     assert (report.programme_ref, report.rag) == ("ASC2403", results["ASC2403"].rag.value)
     assert report.programme.startswith("ASC2403 ") and report.file_stem.startswith("ASC2403-action-plan-")
 
