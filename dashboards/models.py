@@ -54,3 +54,44 @@ class ReportRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Snapshot(models.Model):
+    """What a committee saw: every report of a programme for a date, frozen when a period closed, a
+    meeting's cut-off passed or someone took it. Nothing changes it (the database refuses, ADR 0006); a
+    correction is a restatement: a new version of the same snapshot, with who, when and why."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    as_at = models.DateField()
+    label = models.CharField(max_length=300)
+    version = models.PositiveSmallIntegerField(default=1)
+    first = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="restatements",
+                              help_text="The snapshot this one restates (None for a first version).")
+    reason = models.TextField(blank=True, help_text="Why it was restated.")
+    differences = models.JSONField(default=list, blank=True, help_text="What the restatement changed, in words.")
+    meeting = models.ForeignKey("governance.Meeting", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    period = models.ForeignKey("programmes.ReportingPeriod", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    taken_at = models.DateTimeField(auto_now_add=True)
+    settings = models.JSONField(help_text="The roll-up and RAG settings in force.")
+    tree = models.JSONField(help_text="Every figure and colour of the engine's tree.")
+    reports = models.JSONField(help_text="Each report kind, as its writers read it.")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the frozen content.")
+
+    class Meta:
+        ordering = ["-taken_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "version"], name="snapshot_one_of_each_version",
+                                    violation_error_message="That version of the snapshot already exists."),
+        ]
+
+    def __str__(self):
+        return f"{self.label} (version {self.version})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("A snapshot is never changed: restate it instead.")
+        super().save(*args, **kwargs)

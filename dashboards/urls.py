@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import snapshot_views, views
 from .reports import views as report_views
 
 urlpatterns = [
@@ -20,6 +20,11 @@ urlpatterns = [
     ),
     path("dashboards/programmes/<int:pk>/risks/", views.risks, name="risk_list"),
     path("dashboards/programmes/<int:pk>/movement/", report_views.movement, name="programme_movement"),
+    path("dashboards/programmes/<int:pk>/snapshots/", snapshot_views.programme_snapshots, name="programme_snapshots"),
+    path("snapshots/<int:pk>/", snapshot_views.snapshot, name="snapshot"),
+    path("snapshots/<int:pk>/<str:kind>.<str:file_format>", snapshot_views.snapshot_file, name="snapshot_file"),
+    path("meetings/<int:pk>/pack.<str:file_format>", snapshot_views.meeting_pack, name="meeting_pack"),
+    path("meetings/<int:pk>/freeze/", snapshot_views.meeting_pack_freeze, name="meeting_pack_freeze"),
     path("reports/", report_views.reports, name="reports"),
     path("reports/runs/<int:pk>/", report_views.report_run, name="report_run"),
     path("reports/runs/<int:pk>/download/", report_views.report_run_download, name="report_run_download"),

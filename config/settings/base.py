@@ -129,6 +129,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actionplans.tasks.recompute_all_programmes",
         "schedule": crontab(hour=2, minute=15),
     },
+    "take-due-snapshots-daily": {  # meetings whose cut-off passed and closed periods, frozen once
+        "task": "dashboards.take_due_snapshots",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 CACHES = {

@@ -155,3 +155,44 @@ class Report:
         """e.g. "ASC2425-action-plan-2024-06-30"."""
         safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in self.programme_ref) or "programme"
         return f"{safe}-{self.kind}-{self.as_at.isoformat()}"
+
+
+# ---------------------------------------------------------------- kept as JSON (snapshots)
+
+
+def report_as_json(report: Report) -> dict:
+    """The report as plain JSON (dates as ISO strings), to keep it frozen in a snapshot; report_from_json
+    gives back an equal Report."""
+    return _jsonable(report)
+
+
+def _jsonable(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _jsonable(getattr(value, name)) for name in value.__dataclass_fields__}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _row_from_json(data: dict) -> ReportRow:
+    return ReportRow(**{**data, "due": _day(data["due"]), "owners": tuple(data["owners"]),
+                        "reasons": tuple(data["reasons"]), "risks": tuple(data["risks"])})
+
+
+def report_from_json(data: dict) -> Report:
+    return Report(**{
+        **data,
+        "as_at": _day(data["as_at"]),
+        "compared_with": _day(data.get("compared_with")),
+        "distribution": tuple(RagCount(**entry) for entry in data["distribution"]),
+        "rag_key": tuple(RagKeyEntry(**entry) for entry in data["rag_key"]),
+        "sections": tuple(Section(**{**section, "columns": tuple(section["columns"]),
+                                     "rows": tuple(_row_from_json(row) for row in section["rows"])})
+                          for section in data["sections"]),
+    })

@@ -130,3 +130,27 @@ def test_the_movement_page_is_reached_from_the_programme_and_has_no_axe_violatio
     page.get_by_role("button", name="Compare").click()
     assert "The date to compare with must be before the as-at date." in page.locator(".govuk-error-summary").inner_text()
     assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_clerk_takes_and_restates_a_snapshot_and_the_pages_pass_axe(signed_in, live_server, width):
+    page = signed_in
+    page.set_viewport_size({"width": width, "height": 900})
+    programme = Programme.objects.get()
+    page.goto(f"{live_server.url}/dashboards/programmes/{programme.pk}/")
+    page.get_by_role("link", name="Snapshots").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Snapshots"
+    assert_no_axe_violations(page)
+
+    page.get_by_role("button", name="Take the snapshot").click()  # no label: the error summary
+    assert "Enter a label." in page.locator(".govuk-error-summary").inner_text()
+    assert_no_axe_violations(page)
+    page.get_by_label("Label").fill("Q2 to Cabinet")
+    page.get_by_role("button", name="Take the snapshot").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Q2 to Cabinet"
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Why restate it?").fill("A late update")
+    page.get_by_role("button", name="Restate the snapshot").click()
+    assert page.locator("[data-version]").inner_text().startswith("2")
+    assert_no_axe_violations(page)

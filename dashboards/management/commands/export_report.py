@@ -5,9 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
+from dashboards.models import Snapshot
 from dashboards.reports.files import FORMATS
 from dashboards.reports.model import ACTION_PLAN, KIND_TITLES
 from dashboards.reports.report import ESTATE_KINDS, build_report
+from dashboards.snapshots import snapshot_report
 from programmes.models import Objective, Programme
 
 
@@ -23,6 +25,8 @@ class Command(BaseCommand):
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--programme", help="The programme's name or short name.")
         which.add_argument("--all-programmes", action="store_true", help="Every programme in one report.")
+        which.add_argument("--snapshot", type=int, help="A snapshot's id (snapshot_take prints it): the report as "
+                                                        "it was frozen, whatever changed since.")
         parser.add_argument("--kind", choices=list(KIND_TITLES), default=ACTION_PLAN, help="Which report.")
         parser.add_argument("--format", choices=list(FORMATS), required=True, dest="file_format")
         parser.add_argument("--as-at", type=date.fromisoformat, help="YYYY-MM-DD; today when left out.")
@@ -32,8 +36,16 @@ class Command(BaseCommand):
         parser.add_argument("--objective", help="An objective's reference: the report covers it and what sits under it.")
         parser.add_argument("--output", required=True, help="The file to write.")
 
-    def handle(self, *args, programme, all_programmes, kind, file_format, as_at, compare, objective, output,
-               **options):
+    def handle(self, *args, programme, all_programmes, snapshot, kind, file_format, as_at, compare, objective,
+               output, **options):
+        if snapshot is not None:
+            if as_at or compare or objective:
+                raise CommandError("A snapshot has its own date: leave out --as-at, --compare and --objective.")
+            frozen = Snapshot.objects.filter(pk=snapshot).first()
+            if frozen is None:
+                raise CommandError(f"There is no snapshot {snapshot}.")
+            self._write(snapshot_report(frozen, kind), file_format, output)
+            return
         if all_programmes:
             if kind not in ESTATE_KINDS:
                 raise CommandError(f"A {KIND_TITLES[kind].lower()} is of one programme: give --programme.")
@@ -62,6 +74,9 @@ class Command(BaseCommand):
                               objective_id=objective_id)
         if report is None:
             raise CommandError("There is nothing to report: no programme has been set up.")
+        self._write(report, file_format, output)
+
+    def _write(self, report, file_format, output):
         path = Path(output)
         path.write_bytes(FORMATS[file_format].render(report))
         counts = "; ".join(f"{section.title}: {len(section.rows)}" for section in report.sections)

@@ -1,0 +1,150 @@
+"""Snapshots' pages: a programme's snapshots, one snapshot's versions and files, and a meeting's board pack.
+
+Readers (leadership, managers, admins, clerks) see and download them; admins, programme managers and
+clerks take and restate them. Every file is the frozen content, whatever changed since."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from governance.models import Meeting
+from programmes.forms import add_service_errors
+from programmes.models import Programme
+from programmes.permissions import require_reader, signed_in_and
+from programmes.roles import ADMIN, CLERK, PROGRAMME_MANAGER, has_role
+
+from .models import Snapshot
+from .reports.files import FORMATS, file_name
+from .reports.model import KIND_TITLES
+from .snapshots import (
+    KINDS,
+    Channel,
+    board_pack,
+    meeting_freeze,
+    snapshot_report,
+    snapshot_restate,
+    snapshot_take,
+    versions,
+)
+
+TAKERS = (ADMIN, PROGRAMME_MANAGER, CLERK)
+PACK_FORMATS = ("docx", "pdf")
+reader_required = signed_in_and(require_reader)
+
+
+def _may_take(user) -> bool:
+    return has_role(user, *TAKERS)
+
+
+class TakeForm(forms.Form):
+    label = forms.CharField(max_length=300, label="Label", help_text="What it is for, for example “Quarter 1 "
+                            "report to Cabinet”.", error_messages={"required": "Enter a label."})
+    as_at = forms.DateField(label="As at", input_formats=settings.DATE_INPUT_FORMATS, required=False,
+                            help_text="Leave it blank for today.",
+                            widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
+                                                   format="%Y-%m-%d"),
+                            error_messages={"invalid": "Enter the as-at date as a real date, for example 30/06/2024."})
+
+
+class RestateForm(forms.Form):
+    reason = forms.CharField(label="Why restate it?", max_length=10_000, widget=forms.Textarea,
+                             help_text="The committee reads this beside the differences.",
+                             error_messages={"required": "Say why the snapshot is restated."})
+
+
+def _download(report, file_format: str) -> HttpResponse:
+    chosen = FORMATS[file_format]
+    response = HttpResponse(chosen.render(report), content_type=chosen.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name(report, chosen)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@reader_required
+def programme_snapshots(request, pk):
+    programme = get_object_or_404(Programme.objects.only("pk", "name"), pk=pk)
+    form = TakeForm(request.POST or None)
+    if request.method == "POST":
+        if not _may_take(request.user):
+            raise Http404("There is no such page.")
+        if form.is_valid():
+            try:
+                snapshot = snapshot_take(programme_id=pk, as_at=form.cleaned_data["as_at"] or timezone.localdate(),
+                                         label=form.cleaned_data["label"], by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                response = HttpResponseRedirect(reverse("snapshot", args=[snapshot.pk]))
+                response.status_code = 303
+                return response
+    taken = (Snapshot.objects.filter(programme=programme).select_related("taken_by")
+             .defer("tree", "reports", "settings").order_by("-as_at", "-version", "-pk"))
+    return render(request, "dashboards/snapshots.html", {
+        "title": f"{programme.name}: snapshots", "programme": programme, "snapshots": taken, "form": form,
+        "may_take": _may_take(request.user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@reader_required
+def snapshot(request, pk):
+    chosen = get_object_or_404(Snapshot.objects.select_related("programme", "taken_by").defer("tree", "settings"),
+                               pk=pk)
+    form = RestateForm(request.POST or None)
+    if request.method == "POST":
+        if not _may_take(request.user):
+            raise Http404("There is no such page.")
+        if form.is_valid():
+            try:
+                restated = snapshot_restate(chosen, reason=form.cleaned_data["reason"], by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                response = HttpResponseRedirect(reverse("snapshot", args=[restated.pk]))
+                response.status_code = 303
+                return response
+    files = [(KIND_TITLES[kind], [(FORMATS[f].label.split(" (")[0], reverse("snapshot_file", args=[pk, kind, f]))
+                                  for f in FORMATS]) for kind in KINDS]
+    return render(request, "dashboards/snapshot.html", {
+        "title": f"{chosen.label} (version {chosen.version})", "snapshot": chosen, "versions": versions(chosen),
+        "files": files, "form": form, "may_take": _may_take(request.user),
+    })
+
+
+@require_GET
+@reader_required
+def snapshot_file(request, pk, kind, file_format):
+    chosen = get_object_or_404(Snapshot.objects.only("pk", "label", "version", "reports"), pk=pk)
+    if kind not in KINDS or file_format not in FORMATS:
+        raise Http404("There is no such file.")
+    return _download(snapshot_report(chosen, kind), file_format)
+
+
+@require_GET
+@reader_required
+def meeting_pack(request, pk, file_format):
+    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
+    if file_format not in PACK_FORMATS:
+        raise Http404("There is no such file.")
+    report = board_pack(meeting)
+    if report is None:
+        raise Http404("Nothing has been frozen for this meeting yet.")
+    return _download(report, file_format)
+
+
+@require_POST
+@reader_required
+def meeting_pack_freeze(request, pk):
+    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
+    if not _may_take(request.user):
+        raise Http404("There is no such page.")
+    meeting_freeze(meeting, by=request.user, channel=Channel.BROWSER)
+    response = HttpResponseRedirect(reverse("meeting_pack", args=[pk, "pdf"]))
+    response.status_code = 303
+    return response
