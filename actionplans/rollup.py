@@ -126,7 +126,7 @@ def load_trees(programme_ids=None, *, as_at: date | None = None, with_people: bo
     action_rows = list(Action.objects.filter(programme_id__in=ids).order_by().values(*ACTION_FIELDS))
     period_start = current_period_start(as_at)
     history = history_as_at(ids, as_at) if as_at < today else None
-    people = _people(objective_rows, action_rows) if with_people else None
+    people = _people(ids) if with_people else None
     objectives_by_programme, actions_by_programme = defaultdict(list), defaultdict(list)
     for o in objective_rows:
         objectives_by_programme[o["programme_id"]].append(o)
@@ -139,17 +139,16 @@ def load_trees(programme_ids=None, *, as_at: date | None = None, with_people: bo
     ]
 
 
-def _people(objective_rows, action_rows) -> dict:
-    """Leads and delegates, keyed by (kind, id): three queries whatever the size."""
+def _people(programme_ids) -> dict:
+    """Leads and delegates of the programmes' objectives and actions, keyed by (kind, id): three queries
+    whatever the size (filtered by programme, not by thousands of record ids)."""
     people = defaultdict(lambda: {"ids": [], "names": []})
-    objective_ids = [o["id"] for o in objective_rows]
-    action_ids = [a["id"] for a in action_rows]
     sources = (
-        (OBJECTIVE, Objective.leads.through.objects.filter(objective_id__in=objective_ids)
+        (OBJECTIVE, Objective.leads.through.objects.filter(objective__programme_id__in=programme_ids)
          .values_list("objective_id", "person_id", "person__name")),
-        (ACTION, Action.leads.through.objects.filter(action_id__in=action_ids)
+        (ACTION, Action.leads.through.objects.filter(action__programme_id__in=programme_ids)
          .values_list("action_id", "person_id", "person__name")),
-        (ACTION, Action.delegates.through.objects.filter(action_id__in=action_ids)
+        (ACTION, Action.delegates.through.objects.filter(action__programme_id__in=programme_ids)
          .values_list("action_id", "person_id", "person__name")),
     )
     for kind, rows in sources:

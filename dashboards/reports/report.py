@@ -350,7 +350,8 @@ def _movement(scopes: list[Scope], *, programme_id: int | None, as_at: date, com
         raise ValueError("The date to compare with must be before the as-at date.")
     before: dict = {}
     ids = None if programme_id is None else [programme_id]
-    for then_tree in selectors.trees(ids, as_at=compare, version=version, with_people=True):
+    # Only colours and statuses are read from the earlier date: no people (and the portfolio's cache).
+    for then_tree in selectors.trees(ids, as_at=compare, version=version):
         before.update(then_tree.results_by_key())
     updated = updated_between(programme_id, after=compare, until=as_at)
     moved = due_dates_moved(programme_id, after=compare, until=as_at)
