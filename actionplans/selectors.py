@@ -614,3 +614,65 @@ def _day(value) -> date | None:
 def programme_action_count(programme_id: int) -> int:
     """How many actions the programme has: one COUNT, to decide whether its report runs as a task."""
     return Action.objects.filter(programme_id=programme_id).count()
+
+
+# ---------------------------------------------------------------- what officers are asked to update
+
+# Nobody is asked to update these (rules.md, "Stale").
+CLOSED_STATUSES = (rules.Status.COMPLETED, rules.Status.CANCELLED, rules.Status.DEFERRED)
+
+
+@dataclass(frozen=True)
+class ChaseItem:
+    """An open action or a measure due a value, as an update round asks for it."""
+
+    kind: str  # "action" or "measure"
+    id: int
+    ref: str
+    title: str
+    programme_id: int
+    programme: str
+    due: date | None  # an action's due date (the revised one when there is one)
+    updated: bool  # updated since the round opened (an action), or has its value for the period (a measure)
+
+
+def items_to_update(programme_ids, *, since, period: ReportingPeriod | None = None) -> dict[int, list[ChaseItem]]:
+    """Person id -> what they are asked to update in these programmes (None: every programme): each open
+    action they are responsible for, lead or are delegated, and, for a period, each measure they own that
+    is due a value for it (its frequency matches the period's kind). Each says whether it is done: an action
+    updated at or after `since` (a datetime), a measure with its value. Six queries whatever the size."""
+    actions = Action.objects.exclude(status__in=CLOSED_STATUSES)
+    if programme_ids is not None:
+        actions = actions.filter(programme_id__in=list(programme_ids))
+    rows = list(actions.order_by("programme__name", "reference").values(
+        "pk", "reference", "title", "programme_id", "programme__name", "due_date", "revised_due_date",
+        "responsible_id"))
+    updated = set(ProgressUpdate.objects.filter(action_id__in=actions.values("pk"), recorded_at__gte=since)
+                  .values_list("action_id", flat=True).distinct())
+    owners = defaultdict(set)
+    for row in rows:
+        if row["responsible_id"]:
+            owners[row["pk"]].add(row["responsible_id"])
+    for through, name in ((Action.leads.through, "action_id"), (Action.delegates.through, "action_id")):
+        for action_id, person_id in through.objects.filter(action_id__in=actions.values("pk")).values_list(
+                name, "person_id"):
+            owners[action_id].add(person_id)
+    found: dict[int, list[ChaseItem]] = defaultdict(list)
+    for row in rows:
+        item = ChaseItem("action", row["pk"], row["reference"], row["title"], row["programme_id"],
+                         row["programme__name"], row["revised_due_date"] or row["due_date"], row["pk"] in updated)
+        for person_id in sorted(owners[row["pk"]]):
+            found[person_id].append(item)
+    if period is not None:
+        measures = Measure.objects.filter(owner__isnull=False)
+        if programme_ids is not None:
+            measures = measures.filter(programme_id__in=list(programme_ids))
+        valued = set(MeasureValue.objects.filter(period=period, measure__in=measures)
+                     .values_list("measure_id", flat=True))
+        for measure in measures.select_related("programme").order_by("programme__name", "reference"):
+            if period_kind(measure) != period.kind:
+                continue
+            found[measure.owner_id].append(ChaseItem(
+                "measure", measure.pk, measure.reference, measure.title, measure.programme_id,
+                measure.programme.name, period.end, measure.pk in valued))
+    return dict(found)

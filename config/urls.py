@@ -42,4 +42,5 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("actionplans.urls")),
     path("", include("governance.urls")),
+    path("", include("governance.rounds.urls")),
 ]

@@ -174,3 +174,7 @@ class Assurance(models.Model):
 
     def __str__(self):
         return f"{self.objective.reference} × {self.source}"
+
+
+# Update rounds live in their own package; Django finds their models through this module.
+from .rounds.models import RoundMessage, UpdateRound  # noqa: E402, F401

@@ -15,6 +15,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 
 # The council's name is shown in the header, page titles and exported documents.
 COUNCIL_NAME = env("COUNCIL_NAME", default="Demo Borough Council")
+# Where the site is, for links in e-mails (which have no request to take it from).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -128,6 +130,10 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-all-programmes-nightly": {
         "task": "actionplans.tasks.recompute_all_programmes",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "send-round-reminders-daily": {  # each open update round's digests and reminders due today, once each
+        "task": "governance.rounds.send_due",
+        "schedule": crontab(hour=7, minute=0),
     },
     "take-due-snapshots-daily": {  # meetings whose cut-off passed and closed periods, frozen once
         "task": "dashboards.take_due_snapshots",
