@@ -239,6 +239,9 @@ def take_due_snapshots(today: date) -> list[Snapshot]:
 # ---------------------------------------------------------------- the board pack
 
 PACK_KINDS = (HIGHLIGHT, EXCEPTIONS, ACTION_PLAN)
+# Said once in a pack: what moved is in the highlight report, and what was not updated in the exceptions.
+PACK_LEAVES_OUT = {(HIGHLIGHT, "Not updated"), *((ACTION_PLAN, title) for title in (
+    "Changed colour", "Completed", "Due dates moved", "Not updated", "Added"))}
 
 
 def board_pack(meeting: Meeting) -> Report | None:
@@ -253,7 +256,8 @@ def board_pack(meeting: Meeting) -> Report | None:
         for kind in PACK_KINDS:
             report = report_from_json(snapshot.reports[kind])
             name = f"{snapshot.programme.name}: {KIND_TITLES[kind].lower()}"
-            sections += [replace(section, title=f"{name}: {section.title}") for section in report.sections]
+            sections += [replace(section, title=f"{name}: {section.title}") for section in report.sections
+                         if (kind, section.title) not in PACK_LEAVES_OUT]
     cover = report_from_json(frozen[0].reports[ACTION_PLAN])
     cut_off = meeting.updates_due_by or meeting.date
     counts: dict = {}

@@ -365,8 +365,11 @@ def _movement(scopes: list[Scope], *, programme_id: int | None, as_at: date, com
             if kind == "programme" or (allowed is not None and (kind != ACTION or pk not in allowed)):
                 continue
             earlier = before.get(result.key)
-            created = facts[result.key].created if result.key in facts else None
-            is_new = bool(created and compare < created <= as_at)
+            fact = facts.get(result.key)
+            created = fact.created if fact else None
+            # Added: recorded in the app between the two dates, and not already in the plan before (an
+            # imported plan's actions, recorded yesterday but started long ago, were not "added").
+            is_new = bool(created and compare < created <= as_at and not (fact.start and fact.start <= compare))
             completed = (kind == ACTION and result.status == rules.Status.COMPLETED
                          and (earlier is None or earlier.status != rules.Status.COMPLETED))
             recoloured = earlier is not None and earlier.rag != result.rag and not is_new

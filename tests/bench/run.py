@@ -29,6 +29,7 @@ BENCHES = [
     "tests.bench.bench_dashboards",
     "tests.bench.bench_import",
     "tests.bench.bench_reports",
+    "tests.bench.bench_governance",
 ]
 
 
@@ -57,6 +58,9 @@ TARGETS = {
     "reports_xlsx_estate_s": Target(3, "<= 3 s (10,000 actions)"),
     "reports_movement_estate_s": Target(2, "<= 2 s"),
     "reports_peak_memory_mb": Target(300, "<= 300 MB"),
+    "governance_snapshot_s": Target(1, "<= 1 s (430 actions)"),
+    "governance_board_pack_pdf_s": Target(10, "<= 10 s (3 programmes)"),
+    "governance_digests_s": Target(10, "<= 10 s (500 officers)"),
 }
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/actionplans_bench"

@@ -135,3 +135,13 @@ def test_the_whole_estate_moves_programme_by_programme(plan, clerk):
     by_ref = {row.ref: row for section in estate.sections for row in section.rows}
     assert by_ref["AP1.A"].parent_ref == "AP1"
     assert estate.programme == "All programmes (2)"
+
+
+def test_an_action_recorded_late_but_started_before_the_earlier_date_was_not_added(plan, clerk):
+    with time_machine.travel(date(2024, 8, 20), tick=False):  # imported in August, running since April
+        ActionFactory(objective=plan.objectives.get(reference="CP1"), reference="CP1.F",
+                      start_date=date(2024, 4, 1), due_date=date(2025, 3, 31))
+
+    found = sections(movement_report(plan.pk, as_at=SEPTEMBER_30, user=clerk, compare=JUNE_30))
+
+    assert "CP1.F" not in found["Added"] and "CP1.E" in found["Added"]

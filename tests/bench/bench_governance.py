@@ -1,0 +1,59 @@
+"""Bench: snapshots, the board pack and an update round's digests, on the scale data set.
+
+(a) Taking a snapshot of the largest programme (about 430 actions): every report kind built and kept.
+(b) The board pack PDF of a meeting whose board oversees the three largest programmes, from their
+    snapshots (the freeze is timed apart).
+(c) An update round over every programme: each officer's digest built and rendered as an e-mail
+    (plain text and HTML), not sent.
+Each timing starts with the dashboards' tree cache empty.
+"""
+
+import time
+from datetime import timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from dashboards import selectors
+from dashboards.reports.pdf import render_pdf
+from dashboards.snapshots import board_pack, meeting_freeze, snapshot_take
+from governance.models import Board, Meeting, UpdateRound
+from governance.rounds.services import FIRST, digests, email_for
+from programmes.models import Programme, ReportingPeriod
+
+
+def _timed(fn):
+    selectors.clear_tree_cache()
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+def run(context) -> dict:
+    today = timezone.localdate()
+    sizes = list(Programme.objects.annotate(n=Count("actions")).order_by("-n", "pk").values_list("pk", "n"))
+    largest = sizes[0]
+    elapsed, _ = _timed(lambda: snapshot_take(programme_id=largest[0], as_at=today, label="Bench", channel="command"))
+    figures = {"snapshot_actions": largest[1], "snapshot_s": round(elapsed, 3)}
+
+    board = Board.objects.create(name="Bench board", short_name="BENCH")
+    board.programmes.set([pk for pk, _ in sizes[:3]])
+    meeting = Meeting.objects.create(board=board, date=today, updates_due_by=today - timedelta(days=1))
+    elapsed, _ = _timed(lambda: meeting_freeze(meeting, channel="command"))
+    figures["board_pack_freeze_s"] = round(elapsed, 3)
+    figures["board_pack_actions"] = sum(n for _, n in sizes[:3])
+    elapsed, pdf = _timed(lambda: render_pdf(board_pack(meeting)))
+    figures.update(board_pack_pdf_s=round(elapsed, 3), board_pack_pdf_kb=round(len(pdf) / 1024))
+
+    period = ReportingPeriod.objects.filter(kind="quarter", start__lte=today).order_by("-start").first()
+    round_ = UpdateRound.objects.create(title="Bench round", cut_off=today + timedelta(days=5), period=period)
+
+    def build():
+        built = digests(round_, FIRST)
+        for digest in built:
+            email_for(digest).message()
+        return len(built)
+
+    elapsed, count = _timed(build)
+    figures.update(digests_s=round(elapsed, 3), digests_people=count)
+    return figures
