@@ -6,7 +6,7 @@ from django.utils import timezone
 # The service queues this task and imports it inside its function: a top-level import there would
 # be a cycle with this one.
 from . import snapshots
-from .reports.runs import report_run_execute
+from .reports.runs import report_run_execute, report_runs_forget
 
 
 @shared_task(name="dashboards.reports.make_report")
@@ -22,3 +22,9 @@ def take_due_snapshots() -> dict:
     Idempotent: what is already frozen is left alone, so a re-run takes nothing."""
     taken = snapshots.take_due_snapshots(timezone.localdate())
     return {"taken": [snapshot.pk for snapshot in taken]}
+
+
+@shared_task(name="dashboards.forget_old_report_runs")
+def forget_old_report_runs() -> dict:
+    """Nightly: files made in the background are deleted after REPORT_RUNS_KEPT_DAYS."""
+    return {"deleted": report_runs_forget()}

@@ -112,6 +112,8 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 # Reports of a programme with more actions than this are made by a Celery task, with a progress bar.
 REPORTS_BACKGROUND_ROWS = env.int("REPORTS_BACKGROUND_ROWS", default=1000)
+# Files made in the background are kept for their requester this many days, then deleted (nightly).
+REPORT_RUNS_KEPT_DAYS = env.int("REPORT_RUNS_KEPT_DAYS", default=7)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
@@ -134,6 +136,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-round-reminders-daily": {  # each open update round's digests and reminders due today, once each
         "task": "governance.rounds.send_due",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "forget-old-report-runs-nightly": {
+        "task": "dashboards.forget_old_report_runs",
+        "schedule": crontab(hour=3, minute=0),
     },
     "take-due-snapshots-daily": {  # meetings whose cut-off passed and closed periods, frozen once
         "task": "dashboards.take_due_snapshots",

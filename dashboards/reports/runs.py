@@ -9,8 +9,9 @@ failure is logged with its traceback and the run says, in plain English, that it
 """
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -90,3 +91,11 @@ def report_run_file(user, pk: int) -> ReportRun:
     """The requester's own finished run, with its file. Raises ReportRun.DoesNotExist otherwise."""
     return ReportRun.objects.only("file_format", "file_name", "content").get(
         pk=pk, requested_by=user, status=ReportRun.Status.DONE)
+
+
+def report_runs_forget(*, now=None) -> int:
+    """Delete the runs (and their files) older than REPORT_RUNS_KEPT_DAYS: a report is made to be
+    downloaded, not kept; a snapshot is what keeps a committee's paper. Returns how many went."""
+    cut = (now or timezone.now()) - timedelta(days=settings.REPORT_RUNS_KEPT_DAYS)
+    deleted, _ = ReportRun.objects.filter(created_at__lt=cut).delete()
+    return deleted

@@ -210,3 +210,20 @@ def test_the_run_page_and_partial_make_the_same_few_queries_however_big_the_repo
 
     assert counts[0] == counts[1]
     assert counts[0][0] <= PAGE_BUDGET and counts[0][1] <= PARTIAL_BUDGET
+
+
+def test_runs_older_than_the_kept_days_are_deleted_with_their_files(plan, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.REPORT_RUNS_KEPT_DAYS = 7
+    chloe = UserFactory(username="chloe2", role=CLERK)
+    old = ReportRun.objects.create(requested_by=chloe, kind="action-plan", programme=plan[0], as_at="2024-06-30",
+                                   file_format="csv", content=b"old")
+    new = ReportRun.objects.create(requested_by=chloe, kind="action-plan", programme=plan[0], as_at="2024-06-30",
+                                   file_format="csv", content=b"new")
+    ReportRun.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+
+    assert runs.report_runs_forget() == 1
+    assert list(ReportRun.objects.values_list("pk", flat=True)) == [new.pk]
