@@ -57,6 +57,25 @@ class RestateForm(forms.Form):
                              error_messages={"required": "Say why the snapshot is restated."})
 
 
+def _through_service(request, form, write, next_url) -> HttpResponseRedirect | None:
+    """POST: refuse who may not take snapshots; with a valid form, call the service and go on to the
+    page it names (303), or put its errors next to the fields (None: show the form again)."""
+    if request.method != "POST":
+        return None
+    if not _may_take(request.user):
+        raise Http404("There is no such page.")
+    if form.is_valid():
+        try:
+            made = write(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            response = HttpResponseRedirect(next_url(made))
+            response.status_code = 303
+            return response
+    return None
+
+
 def _download(report, file_format: str) -> HttpResponse:
     chosen = FORMATS[file_format]
     response = HttpResponse(chosen.render(report), content_type=chosen.media_type)
@@ -70,19 +89,11 @@ def _download(report, file_format: str) -> HttpResponse:
 def programme_snapshots(request, pk):
     programme = get_object_or_404(Programme.objects.only("pk", "name"), pk=pk)
     form = TakeForm(request.POST or None)
-    if request.method == "POST":
-        if not _may_take(request.user):
-            raise Http404("There is no such page.")
-        if form.is_valid():
-            try:
-                snapshot = snapshot_take(programme_id=pk, as_at=form.cleaned_data["as_at"] or timezone.localdate(),
-                                         label=form.cleaned_data["label"], by=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                response = HttpResponseRedirect(reverse("snapshot", args=[snapshot.pk]))
-                response.status_code = 303
-                return response
+    done = _through_service(request, form, lambda data: snapshot_take(
+        programme_id=pk, as_at=data["as_at"] or timezone.localdate(), label=data["label"], by=request.user),
+        lambda made: reverse("snapshot", args=[made.pk]))
+    if done:
+        return done
     taken = (Snapshot.objects.filter(programme=programme).select_related("taken_by")
              .defer("tree", "reports", "settings").order_by("-as_at", "-version", "-pk"))
     return render(request, "dashboards/snapshots.html", {
@@ -97,18 +108,11 @@ def snapshot(request, pk):
     chosen = get_object_or_404(Snapshot.objects.select_related("programme", "taken_by").defer("tree", "settings"),
                                pk=pk)
     form = RestateForm(request.POST or None)
-    if request.method == "POST":
-        if not _may_take(request.user):
-            raise Http404("There is no such page.")
-        if form.is_valid():
-            try:
-                restated = snapshot_restate(chosen, reason=form.cleaned_data["reason"], by=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                response = HttpResponseRedirect(reverse("snapshot", args=[restated.pk]))
-                response.status_code = 303
-                return response
+    done = _through_service(request, form, lambda data: snapshot_restate(chosen, reason=data["reason"],
+                                                                         by=request.user),
+                            lambda made: reverse("snapshot", args=[made.pk]))
+    if done:
+        return done
     files = [(KIND_TITLES[kind], [(FORMATS[f].label.split(" (")[0], reverse("snapshot_file", args=[pk, kind, f]))
                                   for f in FORMATS]) for kind in KINDS]
     return render(request, "dashboards/snapshot.html", {
