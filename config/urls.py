@@ -42,4 +42,6 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("actionplans.urls")),
     path("", include("governance.urls")),
+    path("manage/", include("actionplans.setup_urls")),
+    path("manage/", include("programmes.urls")),
 ]
