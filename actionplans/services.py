@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from actionplans.rollup import lock_programmes, programme_refresh
+from programmes import rules
 from programmes.audit import Channel, audit_record, diff, field_values, plain
 from programmes.choices import Polarity, Rag, Status
 from programmes.html import sanitise_rich_text
@@ -37,6 +38,9 @@ def programme_save(programme: Programme, *, by=None, channel=Channel.BROWSER, m2
     if green is not None and red is not None and red > green:
         raise ValidationError({"rag_red_threshold": f"Red below {red} is above Green from {green}: the Red "
                                                     "threshold must not be above the Green one."})
+    if programme.short_name and Programme.objects.filter(short_name=programme.short_name).exclude(pk=programme.pk).exists():
+        raise ValidationError({"short_name": f"Another programme already has this reference ({programme.short_name}). "
+                                             "Choose another."})
     with transaction.atomic():
         save_with_audit(programme, by=by, channel=channel, m2m=m2m)
         programme_refresh(programme_id=programme.pk)
@@ -175,6 +179,9 @@ def action_save(action: Action, *, by=None, channel=Channel.BROWSER, m2m=None) -
     if action.objective_id and not action.programme_id:
         action.programme_id = action.objective.programme_id
     creating = action.pk is None
+    if action.start_date and action.due_date and action.due_date < action.start_date:
+        raise ValidationError({"due_date": f"The due date must be on or after the start date, "
+                                          f"{rules.uk_date(action.start_date)}."})
     if action.reference and action.programme_id:
         _check_reference_free(action, "action")
     with transaction.atomic():

@@ -6,6 +6,8 @@ programmes.setup_forms.date_field, so the GOV.UK date input is one change there.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
 
 from programmes.choices import (
     Frequency,
@@ -45,6 +47,18 @@ EXCLUDABLE = [(s.value, s.label) for s in (Status.CANCELLED, Status.DEFERRED, St
 NUMBER_ERRORS = {"invalid": "Enter a number, like 90", "required": "Enter a number"}
 
 
+class ServiceModelForm(forms.ModelForm):
+    """A model form whose model validation (fields, clean, constraints) is left to the service's
+    full_clean, so a rule is checked once, in one place, and its message comes back beside the
+    field (programmes.forms.add_service_errors). The form still parses and checks what was typed."""
+
+    def _post_clean(self):
+        try:
+            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 def _people_field(label: str, *, multiple: bool = False, help_text: str = ""):
     if multiple:
         return forms.ModelMultipleChoiceField(label=label, queryset=None, required=False, help_text=help_text,
@@ -69,7 +83,7 @@ def _offer_people(form, *names) -> None:
         form.fields[name].queryset = people
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(ServiceModelForm):
     start_date = date_field("Start date", help_text="Actions without a start date of their own start here.")
     end_date = date_field("End date")
     excluded_statuses = forms.MultipleChoiceField(
@@ -130,7 +144,7 @@ class ProgrammeForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.SETTINGS}
 
 
-class ObjectiveForm(forms.ModelForm):
+class ObjectiveForm(ServiceModelForm):
     due_date = date_field("Due date")
 
     class Meta:
@@ -178,7 +192,7 @@ class ObjectiveMoveForm(forms.Form):
                                           .exclude(pk=objective.pk).order_by("reference"))
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(ServiceModelForm):
     start_date = date_field("Start date", help_text="Leave blank to start with the programme.")
     due_date = date_field("Due date")
 
@@ -222,7 +236,7 @@ class ActionMoveForm(forms.Form):
         field.label_from_instance = lambda o: f"{o.programme.short_name}: {o.reference} {o.title}"
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(ServiceModelForm):
     class Meta:
         model = Measure
         fields = ["reference", "title", "description", "unit", "polarity", "frequency", "tolerance",
