@@ -159,8 +159,9 @@ def _objective(request, pk) -> Objective:
 def objective_new(request, pk):
     programme = _programme(request, pk)
     parent = request.GET.get("parent")
-    form = ObjectiveForm(request.POST or None, programme=programme,
-                         initial={"parent": parent, "reference": f"{programme.short_name}-"})
+    # A suggestion the manager may change; a reference already taken is refused by the service.
+    suggested = f"{programme.short_name}{programme.objectives.count() + 1:02d}"
+    form = ObjectiveForm(request.POST or None, programme=programme, initial={"parent": parent, "reference": suggested})
     if request.method == "POST" and form.is_valid():
         objective = form.save(commit=False)
         if _save(request, form, objective_save, objective=objective, m2m=_m2m(form, "leads")):

@@ -121,9 +121,10 @@ def test_another_programmes_manager_is_refused_this_programmes_pages_and_posts(c
 
 
 def test_a_manager_sees_only_their_own_programmes_and_an_admin_sees_all(client, managed, manager, admin_user,
-                                                                        other_manager):
+                                                                        other_manager, django_assert_max_num_queries):
     client.force_login(manager)
-    body = client.get(reverse("setup_home")).content.decode()
+    with django_assert_max_num_queries(PAGE_BUDGET):
+        body = client.get(reverse("setup_home")).content.decode()
     assert "ASC: Adult social care action plan" in body and "OTHER" not in body
     client.force_login(admin_user)
     body = client.get(reverse("setup_home")).content.decode()
