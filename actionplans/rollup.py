@@ -12,7 +12,7 @@ checks both give the same facts and results.
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db import connection, transaction
@@ -545,3 +545,45 @@ def programme_settings(programme_id: int) -> tuple[str, str, rules.RollupSetting
     if row is None:
         return None
     return row["short_name"], row["name"], settings_for(row)
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """One programme's or objective's figure today, and what it would be under other settings."""
+
+    ref: str
+    title: str
+    percent_before: float | None
+    rag_before: rules.Rag
+    percent_after: float | None
+    rag_after: rules.Rag
+
+    @property
+    def changed(self) -> bool:
+        return (rules.display_percent(self.percent_before) != rules.display_percent(self.percent_after)
+                or self.rag_before != self.rag_after)
+
+
+@dataclass(frozen=True)
+class SettingsPreview:
+    programme: FigureChange
+    objectives: list  # FigureChange of each objective whose shown figure would change
+
+
+def settings_preview(programme_id: int, settings_fields: dict) -> SettingsPreview | None:
+    """Today's figures, and the same tree rolled up by the engine under other settings
+    (`settings_fields`: the programme's roll-up fields by name, as settings_for reads them).
+    Nothing is saved. Queries: those of load_trees (4)."""
+    tree = compute_tree(programme_id)
+    if tree is None:
+        return None
+    row = {**tree.info[(PROGRAMME, programme_id)].extra["stored"], **settings_fields}
+    after = rules.rollup_programme(replace(tree.facts, settings=settings_for(row)), as_at=tree.as_at)
+    after_by_key = {r.key: r for r in rules.iter_results(after)}
+
+    def change(before) -> FigureChange:
+        now = after_by_key[before.key]
+        return FigureChange(before.ref, tree.info[before.key].title, before.percent, before.rag, now.percent, now.rag)
+
+    objectives = [change(r) for r in rules.iter_results(tree.result) if r.key[0] == OBJECTIVE]
+    return SettingsPreview(programme=change(tree.result), objectives=[c for c in objectives if c.changed])

@@ -9,7 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q
+from django.contrib.admin.utils import NestedObjects
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from actionplans.measures import format_measure_value, period_kind, read_periods, target_text
@@ -676,3 +677,124 @@ def items_to_update(programme_ids, *, since, period: ReportingPeriod | None = No
                 "measure", measure.pk, measure.reference, measure.title, measure.programme_id,
                 measure.programme.name, period.end, measure.pk in valued))
     return dict(found)
+
+
+# --- The set-up pages ------------------------------------------------------------------------
+
+
+@dataclass
+class SetupNode:
+    """An objective on the set-up page, with its actions and the objectives under it."""
+
+    id: int
+    reference: str
+    title: str
+    kind: str
+    owner: str
+    depth: int
+    actions: list = field(default_factory=list)  # dicts: id, reference, title, responsible, due, milestone
+    children: list = field(default_factory=list)
+    first: bool = False
+    last: bool = False
+
+
+def setup_tree(programme_id: int) -> list[SetupNode]:
+    """A programme's objectives as a tree, in their order, each with its actions and owners:
+    two queries whatever the size."""
+    objectives = (Objective.objects.filter(programme_id=programme_id).order_by("order", "reference", "pk")
+                  .values_list("id", "parent_id", "reference", "title", "kind", "owner__name"))
+    actions = defaultdict(list)
+    for a in (Action.objects.filter(programme_id=programme_id).order_by("order", "reference", "pk")
+              .values("id", "objective_id", "reference", "title", "responsible__name", "due_date",
+                      "revised_due_date", "is_milestone")):
+        actions[a["objective_id"]].append({
+            "id": a["id"], "reference": a["reference"], "title": a["title"],
+            "responsible": a["responsible__name"] or "", "due": a["revised_due_date"] or a["due_date"],
+            "milestone": a["is_milestone"],
+        })
+    by_parent = defaultdict(list)
+    for pk, parent_id, reference, title, kind, owner in objectives:
+        by_parent[parent_id].append((pk, reference, title, kind, owner))
+
+    def level(parent_id, depth) -> list[SetupNode]:
+        rows = by_parent.get(parent_id, [])
+        nodes = []
+        for i, (pk, reference, title, kind, owner) in enumerate(rows):
+            node = SetupNode(pk, reference, title, kind, owner or "", depth, actions.get(pk, []),
+                             first=i == 0, last=i == len(rows) - 1)
+            node.children = level(pk, depth + 1)
+            nodes.append(node)
+        return nodes
+
+    return level(None, 0)
+
+
+def flat_setup_tree(nodes: list[SetupNode]) -> list[SetupNode]:
+    """The tree in reading order, for lists that show depth by indentation."""
+    out = []
+    for node in nodes:
+        out.append(node)
+        out.extend(flat_setup_tree(node.children))
+    return out
+
+
+OPEN_STATUSES = (rules.Status.NOT_STARTED, rules.Status.IN_PROGRESS, rules.Status.ON_HOLD)
+
+
+def open_actions_of(person_id: int, *, programme_ids=None) -> list[Action]:
+    """The actions someone is responsible for, leads or is delegated that are still open (not
+    Completed, Cancelled or Deferred), by programme and reference; optionally only in some
+    programmes. One query."""
+    actions = (Action.objects.filter(owned_actions_q(person_id), status__in=[s.value for s in OPEN_STATUSES])
+               .select_related("programme", "objective", "responsible").distinct()
+               .order_by("programme__name", "reference"))
+    if programme_ids is not None:
+        actions = actions.filter(programme_id__in=list(programme_ids))
+    return list(actions)
+
+
+def measures_for_setup(programme_id: int) -> list[Measure]:
+    """A programme's measures with their owners and how many targets each has: one query."""
+    return list(Measure.objects.filter(programme_id=programme_id).select_related("owner")
+                .annotate(target_count=Count("targets")).order_by("reference"))
+
+
+def target_periods(measure: Measure) -> list[ReportingPeriod]:
+    """The reporting periods a measure's targets are set for (its frequency's kind), oldest first."""
+    return list(ReportingPeriod.objects.filter(kind=period_kind(measure)).order_by("start"))
+
+
+def measure_targets_by_period(measure: Measure) -> dict[int, MeasureTarget]:
+    return {t.period_id: t for t in MeasureTarget.objects.filter(measure=measure)}
+
+
+@dataclass(frozen=True)
+class DeletionSummary:
+    """Everything that goes when a record is deleted, as the confirmation page names it."""
+
+    objectives: list  # "ASC0101 Improve the front door"
+    actions: list
+    others: list  # "12 progress updates"
+    protected: list  # what stops the deletion, named
+
+
+def deletion_summary(record) -> DeletionSummary:
+    """What deleting an objective or action takes with it, found the way the deletion will go
+    (Django's collector, as the admin's confirmation page does): objectives and actions by name,
+    everything else counted. Links between records (many-to-many rows) are not things that go."""
+    collector = NestedObjects(using="default")
+    collector.collect([record])
+    objectives, actions, others = [], [], []
+    for model, instances in collector.model_objs.items():
+        if model._meta.auto_created:
+            continue
+        if model is Objective:
+            objectives = sorted(str(o) for o in instances if o.pk != record.pk or model is not type(record))
+        elif model is Action:
+            actions = sorted(str(a) for a in instances if a.pk != record.pk or model is not type(record))
+        else:
+            count = len(instances)
+            name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
+            others.append(f"{count} {name}")
+    return DeletionSummary(objectives=objectives, actions=actions, others=sorted(others),
+                           protected=sorted(str(p) for p in collector.protected))

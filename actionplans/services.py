@@ -11,19 +11,36 @@ from django.db.models import F
 from django.utils import timezone
 
 from actionplans.rollup import lock_programmes, programme_refresh
+from programmes import rules
 from programmes.audit import Channel, audit_record, diff, field_values, plain
-from programmes.choices import Rag, Status
+from programmes.choices import Polarity, Rag, Status
 from programmes.html import sanitise_rich_text
-from programmes.models import Objective, Programme, objective_ancestor_ids
+from programmes.models import Objective, Person, Programme, ReportingPeriod, objective_ancestor_ids
 from programmes.services import save_with_audit
 
-from .models import Action, Measure, MeasureValue, ProgressUpdate
+from .models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
 
 # --- The tree: programme settings and objectives ---------------------------------------------
 
 
+def _check_reference_free(record, noun: str) -> None:
+    """A reference is unique in its programme: say so beside the reference, before the database does."""
+    taken = (type(record).objects.filter(programme_id=record.programme_id, reference=record.reference)
+             .exclude(pk=record.pk).exists())
+    if taken:
+        raise ValidationError({"reference": f"Another {noun} in this programme already has this reference "
+                                            f"({record.reference}). Choose another."})
+
+
 def programme_save(programme: Programme, *, by=None, channel=Channel.BROWSER, m2m=None) -> Programme:
     """Create or update a programme; its settings may change every figure, refreshed in the same transaction."""
+    green, red = programme.rag_green_threshold, programme.rag_red_threshold
+    if green is not None and red is not None and red > green:
+        raise ValidationError({"rag_red_threshold": f"Red below {red} is above Green from {green}: the Red "
+                                                    "threshold must not be above the Green one."})
+    if programme.short_name and Programme.objects.filter(short_name=programme.short_name).exclude(pk=programme.pk).exists():
+        raise ValidationError({"short_name": f"Another programme already has this reference ({programme.short_name}). "
+                                             "Choose another."})
     with transaction.atomic():
         save_with_audit(programme, by=by, channel=channel, m2m=m2m)
         programme_refresh(programme_id=programme.pk)
@@ -39,7 +56,11 @@ def programme_update(*, programme, by=None, channel=Channel.BROWSER, **fields) -
 def objective_save(objective: Objective, *, by=None, channel=Channel.BROWSER, m2m=None) -> Objective:
     """Create or update an objective; refreshes its programme's figures (weights, tree shape)."""
     if objective.parent_id and objective.pk and objective.pk in objective_ancestor_ids(objective.parent_id):
-        raise ValidationError({"parent": "An objective cannot sit under itself or its own children."})
+        where = "is this objective" if objective.parent_id == objective.pk else f"sits under {objective.reference}"
+        raise ValidationError({"parent": "An objective cannot sit under itself or its own children: "
+                                         f"{objective.parent.reference} {where}. Choose another parent."})
+    if objective.reference:
+        _check_reference_free(objective, "objective")
     with transaction.atomic():
         save_with_audit(objective, by=by, channel=channel, m2m=m2m)
         programme_refresh(programme_id=objective.programme_id)
@@ -76,6 +97,31 @@ def _delete_and_refresh(record, *, by, channel) -> None:
 def objective_delete(*, objective: Objective, by=None, channel=Channel.BROWSER) -> None:
     """Delete an objective, and with it its actions and child objectives; refreshes the figures."""
     _delete_and_refresh(objective, by=by, channel=channel)
+
+
+def objective_reorder(*, objective: Objective, direction: str, by=None, channel=Channel.BROWSER) -> list[Objective]:
+    """Move an objective one place up or down among its siblings (the objectives with the same
+    parent). Siblings are renumbered 0, 1, 2... so the order is the same on every page and export;
+    each one whose number changed is audited. Returns the siblings in their new order."""
+    if direction not in ("up", "down"):
+        raise ValidationError({"direction": "Choose up or down."})
+    with transaction.atomic():
+        lock_programmes([objective.programme_id])
+        siblings = list(Objective.objects.select_for_update()
+                        .filter(programme_id=objective.programme_id, parent_id=objective.parent_id)
+                        .order_by("order", "reference", "pk"))
+        at = next(i for i, sibling in enumerate(siblings) if sibling.pk == objective.pk)
+        to = at - 1 if direction == "up" else at + 1
+        if 0 <= to < len(siblings):
+            siblings[at], siblings[to] = siblings[to], siblings[at]
+        for position, sibling in enumerate(siblings):
+            if sibling.order != position:
+                changes = {"order": [sibling.order, position]}
+                sibling.order = position
+                sibling.save(update_fields=["order"])
+                audit_record(instance=sibling, action="updated", by=by, channel=channel, changes=changes)
+        programme_refresh(programme_id=objective.programme_id, locked=True)
+    return siblings
 
 
 # --- Actions and progress -------------------------------------------------------------------
@@ -133,6 +179,11 @@ def action_save(action: Action, *, by=None, channel=Channel.BROWSER, m2m=None) -
     if action.objective_id and not action.programme_id:
         action.programme_id = action.objective.programme_id
     creating = action.pk is None
+    if action.start_date and action.due_date and action.due_date < action.start_date:
+        raise ValidationError({"due_date": f"The due date must be on or after the start date, "
+                                          f"{rules.uk_date(action.start_date)}."})
+    if action.reference and action.programme_id:
+        _check_reference_free(action, "action")
     with transaction.atomic():
         lock_programmes([action.programme_id])
         programme_ids = [action.programme_id]
@@ -173,6 +224,42 @@ def action_move(*, action: Action, objective: Objective, by=None, channel=Channe
 def action_delete(*, action: Action, by=None, channel=Channel.BROWSER) -> None:
     """Delete an action with its history; refreshes its programme's figures in the same transaction."""
     _delete_and_refresh(action, by=by, channel=channel)
+
+
+def actions_reassign(*, actions, from_person: Person, to_person: Person | None, by=None,
+                     channel=Channel.BROWSER) -> int:
+    """Give someone's place on these actions (responsible officer, lead, delegate) to someone else,
+    for example when they leave. Each action is audited and its version bumped, so a page loaded
+    before cannot overwrite the change. Owners do not change any figure: nothing to refresh.
+    Returns how many actions changed."""
+    if to_person is None:
+        raise ValidationError({"to_person": "Choose who takes the actions over."})
+    if to_person.pk == from_person.pk:
+        raise ValidationError({"to_person": f"Choose someone other than {from_person.name}."})
+    if to_person.left_on is not None:
+        raise ValidationError({"to_person": f"{to_person.name} has left. Choose someone who has not."})
+    actions = list(actions)
+    if not actions:
+        raise ValidationError({"actions": "Choose at least one action to reassign."})
+    changed = 0
+    with transaction.atomic():
+        lock_programmes(sorted({a.programme_id for a in actions}))
+        for action in actions:
+            changes = {}
+            if action.responsible_id == from_person.pk:
+                changes["responsible_id"] = [str(from_person.pk), str(to_person.pk)]
+                Action.objects.filter(pk=action.pk).update(responsible=to_person)
+            for name in ("leads", "delegates"):
+                people = getattr(action, name)
+                if people.filter(pk=from_person.pk).exists():
+                    people.remove(from_person)
+                    people.add(to_person)
+                    changes[name] = [from_person.name, to_person.name]
+            if changes:
+                Action.objects.filter(pk=action.pk).update(version=F("version") + 1, updated_at=timezone.now())
+                audit_record(instance=action, action="updated", by=by, channel=channel, changes=changes)
+                changed += 1
+    return changed
 
 
 def action_record_progress(
@@ -267,3 +354,84 @@ def measure_record_value(*, measure: Measure, period, value, note: str = "", by=
         audit_record(instance=entry, action="updated" if existing else "created", by=by, channel=channel,
                      changes=diff(before, field_values(entry)) if existing else {})
     return MeasureEntry(value=entry, created=existing is None)
+
+
+# --- Measures: their definition and targets -------------------------------------------------
+
+
+def measure_save(measure: Measure, *, by=None, channel=Channel.BROWSER, m2m=None) -> Measure:
+    """Create or change a measure (unit, polarity, frequency, tolerance, objectives). Measures do not
+    roll up into the programme's percent, so nothing else is refreshed."""
+    if measure.reference and measure.programme_id:
+        _check_reference_free(measure, "measure")
+    with transaction.atomic():
+        return save_with_audit(measure, by=by, channel=channel, m2m=m2m)
+
+
+def measure_create(*, programme, reference, title, by=None, channel=Channel.BROWSER, m2m=None, **fields) -> Measure:
+    return measure_save(Measure(programme=programme, reference=reference, title=title, **fields),
+                        by=by, channel=channel, m2m=m2m)
+
+
+@dataclass(frozen=True)
+class TargetEntry:
+    """What was typed for one period: all blank means no target for it."""
+
+    period: ReportingPeriod
+    value: object = None
+    band_low: object = None
+    band_high: object = None
+    text: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None and self.band_low is None and self.band_high is None and not self.text.strip()
+
+
+def measure_targets_set(*, measure: Measure, entries: list[TargetEntry], by=None,
+                        channel=Channel.BROWSER) -> dict[str, int]:
+    """Set a measure's target for each period given: create, change, or remove it (all blank).
+
+    Within a band needs the bottom and top of the band, or a note such as "TBC"; the others a
+    value or a note. Errors are keyed "<field>_<period id>", the form's own field names."""
+    errors = {}
+    for entry in entries:
+        if entry.blank:
+            continue
+        key = entry.period.pk
+        if measure.polarity == Polarity.WITHIN_BAND:
+            if (entry.band_low is None) != (entry.band_high is None) or (entry.band_low is None and not entry.text):
+                errors[f"band_low_{key}"] = (f"Enter the bottom and top of the band for {entry.period.name}, "
+                                             "or a note such as TBC")
+            elif entry.band_low is not None and entry.band_high < entry.band_low:
+                errors[f"band_high_{key}"] = (f"The top of the band for {entry.period.name} must not be "
+                                              "below its bottom")
+        elif entry.value is None and not entry.text.strip():
+            errors[f"value_{key}"] = f"Enter the target for {entry.period.name}, or a note such as TBC"
+    if errors:
+        raise ValidationError(errors)
+    counts = {"created": 0, "changed": 0, "removed": 0}
+    with transaction.atomic():
+        existing = {t.period_id: t for t in MeasureTarget.objects.select_for_update().filter(
+            measure=measure, period__in=[e.period for e in entries])}
+        for entry in entries:
+            target = existing.get(entry.period.pk)
+            if entry.blank:
+                if target is not None:
+                    audit_record(instance=target, action="deleted", by=by, channel=channel)
+                    target.delete()
+                    counts["removed"] += 1
+                continue
+            before = field_values(target) if target else {}
+            target = target or MeasureTarget(measure=measure, period=entry.period)
+            target.value, target.band_low, target.band_high = entry.value, entry.band_low, entry.band_high
+            target.text = entry.text.strip()
+            after = field_values(target)
+            if before and diff(before, after) == {}:
+                continue
+            target.full_clean(exclude=["measure", "period"])
+            target.save()
+            audit_record(instance=target, action="updated" if before else "created", by=by, channel=channel,
+                         changes=diff(before, after) if before else {})
+            counts["changed" if before else "created"] += 1
+    return counts

@@ -43,4 +43,6 @@ urlpatterns = [
     path("", include("actionplans.urls")),
     path("", include("governance.urls")),
     path("", include("governance.rounds.urls")),
+    path("manage/", include("actionplans.setup_urls")),
+    path("manage/", include("programmes.urls")),
 ]

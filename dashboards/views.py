@@ -22,7 +22,12 @@ from django.utils.safestring import mark_safe
 
 from actionplans.rollup import programme_settings
 from governance.selectors import risk_list
-from programmes.permissions import can_read_everything, require_reader, signed_in_and
+from programmes.permissions import (
+    can_read_everything,
+    can_set_up_programme,
+    require_reader,
+    signed_in_and,
+)
 from programmes.roles import OFFICER, has_role
 
 from . import selectors
@@ -92,7 +97,7 @@ def _link(rows, as_at: AsAt, programme_id: int | None = None):
     return rows
 
 
-def _figures_page(request, template: str, as_at: AsAt, key: tuple, build):
+def _figures_page(request, template: str, as_at: AsAt, key: tuple, build, personal: dict | None = None):
     """Render a dashboard whose content is kept per (page, query, as-at date, today, data version).
 
     `build()` returns the context for the template's "content" partial (with a "title"), or
@@ -112,7 +117,8 @@ def _figures_page(request, template: str, as_at: AsAt, key: tuple, build):
         kept = (context["title"], INDENTATION.sub("\n", html))
         cache.set(cache_key, kept, CACHE_SECONDS)
     title, content = kept
-    return render(request, template, {"title": title, "content": mark_safe(content)})
+    # `personal`: what differs by person (links they may use), never inside the kept content.
+    return render(request, template, {"title": title, "content": mark_safe(content), **(personal or {})})
 
 
 def _query(request, names) -> tuple:
@@ -182,7 +188,8 @@ def programme(request, pk):
         }
 
     key = (pk, _query(request, (*AS_AT_PARAMS, *FILTER_FIELDS)))
-    return _figures_page(request, "dashboards/programme.html", as_at, key, build)
+    personal = {"setup_href": reverse("setup_programme", args=[pk])} if can_set_up_programme(request.user, pk) else {}
+    return _figures_page(request, "dashboards/programme.html", as_at, key, build, personal)
 
 
 def _positive_int(value) -> int | None:

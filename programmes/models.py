@@ -37,6 +37,11 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    left_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day they left. Someone who has left is not offered for new work.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
-from .models import Person
+from .models import Person, Programme
 from .roles import ADMIN, CLERK, LEADERSHIP, PROGRAMME_MANAGER, has_role
 
 log = logging.getLogger("programmes.permissions")
@@ -74,3 +74,39 @@ def require_reader(request) -> None:
 def require_role(request, *roles: str) -> None:
     if not has_role(request.user, *roles):
         deny(request, f"needs one of the roles: {', '.join(roles)}")
+
+
+# --- Setting programmes up: admins for every programme, programme managers for their own ---------
+
+
+def can_set_up(user) -> bool:
+    """May use the set-up pages at all: admins, and programme managers (for their own programmes)."""
+    return has_role(user, ADMIN, PROGRAMME_MANAGER)
+
+
+def can_set_up_programme(user, programme) -> bool:
+    """Admins set up every programme; a programme manager only those they are named a manager of.
+    `programme` is a Programme or its id."""
+    if has_role(user, ADMIN):
+        return True
+    if not has_role(user, PROGRAMME_MANAGER):
+        return False
+    person_id = person_id_for(user)
+    return person_id is not None and Programme.managers.through.objects.filter(
+        programme_id=getattr(programme, "pk", programme), person_id=person_id).exists()
+
+
+def require_set_up(request) -> None:
+    if not can_set_up(request.user):
+        deny(request, "setting up programmes is for admins and programme managers")
+
+
+def require_programme_set_up(request, programme) -> None:
+    if not can_set_up_programme(request.user, programme):
+        deny(request, f"may not set up programme {programme.short_name}")
+
+
+def require_account_linking(request) -> None:
+    """Linking a person to a sign-in account decides what that account may update: admins only."""
+    if not has_role(request.user, ADMIN):
+        deny(request, "only admins link people to accounts")

@@ -2,7 +2,10 @@
 
 from collections import defaultdict
 
-from .models import Objective, Programme
+from django.db.models import Q
+
+from .models import Objective, Person, Programme
+from .roles import ADMIN, PROGRAMME_MANAGER, has_role
 
 
 def programme_org_units(programme_id: int) -> tuple[tuple, dict]:
@@ -31,3 +34,25 @@ def objective_label(objective_id) -> str:
         return ""
     found = Objective.objects.filter(pk=objective_id).values_list("reference", "title").first()
     return f"{found[0]} {found[1]}" if found else ""
+
+
+def programmes_set_up_by(user):
+    """The programmes this person may set up, by name: every one for an admin, a programme
+    manager's own. A queryset, so a page can count or slice it."""
+    programmes = Programme.objects.order_by("name")
+    if has_role(user, ADMIN):
+        return programmes
+    if has_role(user, PROGRAMME_MANAGER):
+        return programmes.filter(managers__user=user).distinct()
+    return programmes.none()
+
+
+def people_for_list():
+    """Everyone, by name, with their account: one query (paginate it)."""
+    return Person.objects.select_related("user").order_by("name", "pk")
+
+
+def people_to_choose(*, keep=()):
+    """The people a form offers (owners, leads, managers): those who have not left, and anyone
+    already chosen (`keep`, ids) even if they have."""
+    return Person.objects.filter(Q(left_on__isnull=True) | Q(pk__in=[pk for pk in keep if pk])).order_by("name")

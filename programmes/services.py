@@ -4,6 +4,9 @@ Writes that change a programme's figures (its settings, its objectives) are in
 actionplans/services.py, which keeps the stored figures true. Every door (browser, import,
 admin, task) calls these."""
 
+from datetime import date
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .audit import Channel, audit_record, diff, field_values
@@ -45,3 +48,30 @@ def person_create(*, name, by=None, channel=Channel.BROWSER, **fields) -> Person
 
 def programme_create(*, name, short_name, by=None, channel=Channel.BROWSER, **fields) -> Programme:
     return record_save(Programme(name=name, short_name=short_name, **fields), by=by, channel=channel)
+
+
+def person_update(*, person: Person, by=None, channel=Channel.BROWSER, **fields) -> Person:
+    """Change a person's name, job title, e-mail, initials or whether they are a group."""
+    for name, value in fields.items():
+        setattr(person, name, value)
+    return record_save(person, by=by, channel=channel)
+
+
+def person_mark_left(*, person: Person, left_on: date | None, by=None, channel=Channel.BROWSER) -> Person:
+    """Record the day someone left (None: they have not). Their actions stay theirs until reassigned:
+    actionplans.services.actions_reassign moves them."""
+    if left_on is None:
+        raise ValidationError({"left_on": "Enter the date they left."})
+    person.left_on = left_on
+    return record_save(person, by=by, channel=channel)
+
+
+def person_link_user(*, person: Person, user, by=None, channel=Channel.BROWSER) -> Person:
+    """Link a person to the account they sign in with (None: unlink). The account then sees and
+    updates what the person owns, so one account is one person."""
+    if user is not None:
+        other = Person.objects.filter(user=user).exclude(pk=person.pk).values_list("name", flat=True).first()
+        if other is not None:
+            raise ValidationError({"user": f"That account is already linked to {other}. Unlink it there first."})
+    person.user = user
+    return record_save(person, by=by, channel=channel)

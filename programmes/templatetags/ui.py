@@ -16,7 +16,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from programmes import rules
-from programmes.permissions import can_read_everything
+from programmes.permissions import can_read_everything, can_set_up
 from programmes.roles import ADMIN, OFFICER, PROGRAMME_MANAGER, has_role
 
 register = template.Library()
@@ -116,6 +116,11 @@ def _reports(user) -> bool:
     return can_read_everything(user) or has_role(user, OFFICER, PROGRAMME_MANAGER)
 
 
+def _sets_up(user) -> bool:
+    """Admins set up every programme, programme managers their own (programmes.permissions)."""
+    return can_set_up(user)
+
+
 def _administers(user) -> bool:
     return user.is_active and user.is_staff
 
@@ -125,6 +130,7 @@ NAVIGATION = (
     ("Dashboards", "portfolio", _reads_everything),
     ("Exceptions", "exceptions", _reads_everything),
     ("Reports", "reports", _reports),
+    ("Set up", "setup_home", _sets_up),
     ("Import", "import", _imports),
     ("Admin", "admin:index", _administers),
 )
