@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 from .reports import views as report_views
@@ -18,7 +19,9 @@ urlpatterns = [
         views.explanation,
         name="explanation",
     ),
-    path("dashboards/programmes/<int:pk>/risks/", views.risks, name="risk_list"),
+    # One register: the dashboards' old risk list is governance's register now.
+    path("dashboards/programmes/<int:pk>/risks/", RedirectView.as_view(pattern_name="risk_list", query_string=True,
+                                                                      permanent=True)),
     path("reports/", report_views.reports, name="reports"),
     path("reports/runs/<int:pk>/", report_views.report_run, name="report_run"),
     path("reports/runs/<int:pk>/download/", report_views.report_run_download, name="report_run_download"),

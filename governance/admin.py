@@ -3,6 +3,7 @@ from django.contrib import admin
 from actionplans.admin import ObjectiveAdmin
 from programmes import rules
 from programmes.admin import ServiceAdminMixin, uk_date
+from programmes.audit import Channel
 from programmes.models import Objective, ReportingPeriod
 
 from .models import (
@@ -13,6 +14,7 @@ from .models import (
     Meeting,
     Risk,
 )
+from .services import board_save, risk_save
 
 
 class BoardMembershipInline(admin.TabularInline):
@@ -38,6 +40,10 @@ class BoardAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_select_related = ("reports_to",)
     autocomplete_fields = ("reports_to", "programmes", "objectives")
     inlines = (BoardMembershipInline, MeetingInline)
+
+    def service_save(self, request, obj, m2m):
+        board_save(obj, by=request.user, channel=Channel.ADMIN, programmes=m2m.get("programmes"),
+                   objectives=m2m.get("objectives"))
 
 
 @admin.register(BoardMembership)
@@ -126,6 +132,10 @@ class RiskAdmin(ServiceAdminMixin, admin.ModelAdmin):
         ),
         ("Mitigation", {"fields": ("mitigation", "mitigating_actions")}),
     )
+
+    def service_save(self, request, obj, m2m):
+        # A change of scores, owner, review date or status is kept as a review too.
+        risk_save(obj, by=request.user, channel=Channel.ADMIN, m2m=m2m)
 
     @admin.display(description="Current score")
     def current_score(self, obj):

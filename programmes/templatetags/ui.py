@@ -124,6 +124,8 @@ NAVIGATION = (
     ("My actions", "my_actions", _sees_own_actions),
     ("Dashboards", "portfolio", _reads_everything),
     ("Exceptions", "exceptions", _reads_everything),
+    ("Risks", "risks", _reads_everything),
+    ("Boards", "boards", _reads_everything),
     ("Reports", "reports", _reports),
     ("Import", "import", _imports),
     ("Admin", "admin:index", _administers),
