@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from actionplans.admin import ObjectiveAdmin
 from programmes import rules
-from programmes.admin import ServiceAdminMixin, uk_date
+from programmes.admin import ServiceAdminMixin, ViewOnlyAdminMixin, uk_date
 from programmes.audit import Channel
 from programmes.models import Objective, ReportingPeriod
 
@@ -13,6 +13,7 @@ from .models import (
     BoardMembership,
     Meeting,
     Risk,
+    RiskReview,
 )
 from .services import board_save, risk_save
 
@@ -148,6 +149,21 @@ class RiskAdmin(ServiceAdminMixin, admin.ModelAdmin):
     @admin.display(description="Review date", ordering="review_date")
     def review(self, obj):
         return uk_date(obj.review_date)
+
+
+@admin.register(RiskReview)
+class RiskReviewAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """Reviews are kept as recorded (governance.services.risk_record_review): read here, never changed."""
+
+    list_display = ("risk", "reviewed", "owner", "current_likelihood", "current_impact", "status", "recorded_by")
+    list_filter = ("risk__programme", "status", "reviewed_on")
+    search_fields = ("risk__reference", "risk__title", "owner__name", "note")
+    list_select_related = ("risk", "owner", "recorded_by")
+    date_hierarchy = "reviewed_on"
+
+    @admin.display(description="Reviewed on", ordering="reviewed_on")
+    def reviewed(self, obj):
+        return uk_date(obj.reviewed_on)
 
 
 @admin.register(AssuranceSource)

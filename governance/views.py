@@ -20,7 +20,7 @@ from programmes.audit import Channel
 from programmes.charts import chart_id
 from programmes.forms import add_service_errors
 from programmes.models import Objective, Programme
-from programmes.permissions import can_read_everything, signed_in_and
+from programmes.permissions import can_read_everything, deny, signed_in_and
 
 from . import selectors, services
 from .charts import board_tree, risk_heat_map
@@ -199,7 +199,7 @@ def risk_detail(request, pk):
         raise Http404("There is no risk with that number.")
     may_review = can_review_risk(request.user, page.risk)
     if not (may_review or can_read_everything(request.user)):
-        require_risk_review(request, page.risk)
+        deny(request, f"may not see risk {page.risk.reference}: readers, its owner and its managers only")
     return render(request, "governance/risk.html", {"page": page, "risk": page.risk, "can_review": may_review})
 
 
