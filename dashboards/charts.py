@@ -8,75 +8,28 @@ a percent or a colour.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import slugify
 
-from programmes.rules import RAG_ORDER, Rag
-
-# The RAG colours of the site (static/src/app.scss), each with a text colour of at least 4.5:1.
-RAG_FILL = {
-    Rag.BLUE: "#1d70b8",
-    Rag.GREEN: "#00703c",
-    Rag.AMBER: "#ffbf47",
-    Rag.RED: "#d4351c",
-    Rag.GREY: "#505a5f",
-}
-RAG_TEXT = {
-    Rag.BLUE: "#ffffff",
-    Rag.GREEN: "#ffffff",
-    Rag.AMBER: "#0b0c0c",
-    Rag.RED: "#ffffff",
-    Rag.GREY: "#ffffff",
-}
-INK = "#0b0c0c"
-MUTED = "#505a5f"
-TRACK = "#f3f2f1"
-BAR = "#1d70b8"
+from governance.charts import HeatCell, HeatMap, risk_heat_map  # noqa: F401  (the programme page's heat map)
+from programmes.charts import (  # noqa: F401  (shared by every chart; names kept for the callers)
+    BAR,
+    INK,
+    MUTED,
+    RAG_FILL,
+    RAG_TEXT,
+    TRACK,
+    Chart,
+    chart_id,
+    plural,
+)
+from programmes.charts import svg as _svg
+from programmes.charts import svg_number as _n
+from programmes.rules import RAG_ORDER
 
 # Below this width (in viewBox units) a count would not fit inside its segment.
 _MIN_LABEL_WIDTH = 14
-
-
-@dataclass(frozen=True)
-class Chart:
-    id: str
-    title: str
-    description: str
-    svg: SafeString
-    headers: tuple[str, ...] = ()
-    rows: tuple[tuple, ...] = ()  # the same figures as the picture, for the table beside it
-    caption: str = ""
-
-    @property
-    def title_id(self) -> str:
-        return f"{self.id}-title"
-
-    @property
-    def desc_id(self) -> str:
-        return f"{self.id}-desc"
-
-
-def chart_id(*parts) -> str:
-    """An id safe to use in HTML and unique as long as its parts are."""
-    return "chart-" + "-".join(slugify(str(part)) or "x" for part in parts)
-
-
-def _svg(cid: str, title: str, description: str, view_box: str, body: str, *, css_class: str) -> SafeString:
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="{}" viewBox="{}" role="img" '
-        'aria-labelledby="{}-title {}-desc" focusable="false" font-family="arial, sans-serif">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
-        css_class, view_box, cid, cid, cid, title, cid, description, mark_safe(body),
-    )
-
-
-def plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else (words or word + 's')}"
-
 
 # ---------------------------------------------------------------- RAG distribution
 
@@ -181,104 +134,3 @@ def sparkline(points: Sequence[tuple[str, float, str]], *, cid: str, subject: st
     )
     svg = _svg(cid, title, description, f"0 0 {width} {height}", body, css_class="dashboard-chart--spark")
     return Chart(cid, title, description, svg, headers, rows)
-
-
-# ---------------------------------------------------------------- risk heat map
-
-
-@dataclass(frozen=True)
-class HeatCell:
-    likelihood: int
-    impact: int
-    score: int
-    band: Rag
-    count: int
-    href: str | None = None
-
-
-@dataclass(frozen=True)
-class HeatMap:
-    chart: Chart
-    grid: tuple[tuple[HeatCell, ...], ...] = field(default=())  # likelihood 5 (top) to 1, impact 1 to 5
-    total: int = 0
-
-
-def risk_heat_map(
-    counts: dict[tuple[int, int], int],
-    *,
-    cid: str,
-    subject: str,
-    band_for: Callable[[int], Rag],
-    href_for: Callable[[int, int], str] | None = None,
-) -> HeatMap:
-    """5 x 5 grid, likelihood up the side and impact along the bottom, counts in the cells."""
-    cell, left, bottom = 40, 34, 34
-    grid = tuple(
-        tuple(
-            HeatCell(
-                likelihood, impact, likelihood * impact, band_for(likelihood * impact),
-                counts.get((likelihood, impact), 0),
-                href_for(likelihood, impact) if href_for and counts.get((likelihood, impact)) else None,
-            )
-            for impact in range(1, 6)
-        )
-        for likelihood in range(5, 0, -1)
-    )
-    total = sum(counts.values())
-    parts = []
-    for row_index, row in enumerate(grid):
-        for col_index, c in enumerate(row):
-            x, y = left + col_index * cell, row_index * cell
-            parts.append(format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#ffffff" stroke-width="2"/>',
-                x, y, cell, cell, RAG_FILL[c.band],
-            ))
-            if c.count:
-                parts.append(format_html(
-                    '<text x="{}" y="{}" text-anchor="middle" font-size="16" font-weight="bold" '
-                    'fill="{}">{}</text>',
-                    x + cell // 2, y + cell // 2 + 6, RAG_TEXT[c.band], c.count,
-                ))
-    for i in range(5):
-        parts.append(format_html(
-            '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}">{}</text>',
-            left - 10, i * cell + cell // 2 + 4, INK, 5 - i,
-        ))
-        parts.append(format_html(
-            '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}">{}</text>',
-            left + i * cell + cell // 2, 5 * cell + 14, INK, i + 1,
-        ))
-    parts.append(format_html(
-        '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}">Impact</text>',
-        left + 5 * cell // 2, 5 * cell + 30, INK,
-    ))
-    parts.append(format_html(
-        '<text x="10" y="{}" text-anchor="middle" font-size="12" fill="{}" '
-        'transform="rotate(-90 10 {})">Likelihood</text>',
-        5 * cell // 2, INK, 5 * cell // 2,
-    ))
-    occupied = [c for row in grid for c in row if c.count]
-    title = f"Risk heat map: {subject}"
-    if occupied:
-        cells = "; ".join(
-            f"likelihood {c.likelihood}, impact {c.impact} (score {c.score}, {c.band.label}): "
-            f"{plural(c.count, 'risk')}"
-            for c in occupied
-        )
-        description = f"{plural(total, 'open risk')} by current likelihood and impact. {cells}."
-    else:
-        description = "No open risks."
-    svg = _svg(
-        cid, title, description, f"0 0 {left + 5 * cell} {5 * cell + bottom}", "".join(parts),
-        css_class="dashboard-chart--heat",
-    )
-    headers = ("Likelihood",) + tuple(f"Impact {i}" for i in range(1, 6))
-    rows = tuple((row[0].likelihood,) + tuple(c.count for c in row) for row in grid)
-    return HeatMap(Chart(cid, title, description, svg, headers, rows), grid, total)
-
-
-def _n(value: float) -> str:
-    """Short SVG numbers: 12, 12.5, 12.33."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text or "0"
-

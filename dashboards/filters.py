@@ -199,27 +199,3 @@ def action_matches(row, criteria: ActionCriteria, *, as_at: date, objective_ids:
     if criteria.declared_greener and not row.declared_greener:
         return False
     return not (criteria.not_updated and not row.stale)
-
-
-# ---------------------------------------------------------------- risk list
-
-
-ONE_TO_FIVE = [("", "Any")] + [(str(n), str(n)) for n in range(1, 6)]
-
-
-class RiskFilterForm(forms.Form):
-    likelihood = forms.TypedChoiceField(
-        required=False, label="Current likelihood", choices=ONE_TO_FIVE, coerce=int, empty_value=None,
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-        error_messages={"invalid_choice": "Choose a likelihood from 1 to 5."},
-    )
-    impact = forms.TypedChoiceField(
-        required=False, label="Current impact", choices=ONE_TO_FIVE, coerce=int, empty_value=None,
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-        error_messages={"invalid_choice": "Choose an impact from 1 to 5."},
-    )
-
-    def chosen(self) -> tuple[int | None, int | None]:
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return data.get("likelihood"), data.get("impact")

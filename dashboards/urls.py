@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import snapshot_views, views
 from .reports import views as report_views
@@ -18,7 +19,9 @@ urlpatterns = [
         views.explanation,
         name="explanation",
     ),
-    path("dashboards/programmes/<int:pk>/risks/", views.risks, name="risk_list"),
+    # One register: the dashboards' old risk list is governance's register now.
+    path("dashboards/programmes/<int:pk>/risks/", RedirectView.as_view(pattern_name="risk_list", query_string=True,
+                                                                      permanent=True)),
     path("dashboards/programmes/<int:pk>/movement/", report_views.movement, name="programme_movement"),
     path("dashboards/programmes/<int:pk>/snapshots/", snapshot_views.programme_snapshots, name="programme_snapshots"),
     path("snapshots/<int:pk>/", snapshot_views.snapshot, name="snapshot"),

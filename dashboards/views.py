@@ -20,8 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from actionplans.rollup import programme_settings
-from governance.selectors import risk_list
 from programmes.permissions import (
     can_read_everything,
     can_set_up_programme,
@@ -31,7 +29,7 @@ from programmes.permissions import (
 from programmes.roles import OFFICER, has_role
 
 from . import selectors
-from .filters import FILTER_FIELDS, AsAtForm, RiskFilterForm, as_at_from, filters_from
+from .filters import FILTER_FIELDS, AsAtForm, as_at_from, filters_from
 
 EXPLAINABLE = ("programme", "objective", "action")
 CACHE_SECONDS = 600
@@ -234,20 +232,3 @@ def explanation(request, pk, kind, node_id):
                "programme_name": tree.info[tree.result.key].title}
     template = "dashboards/explanation.html#explanation" if request.htmx else "dashboards/explanation.html"
     return render(request, template, context)
-
-
-@reader_required
-def risks(request, pk):
-    as_at = _as_at(request)
-    programme = programme_settings(pk)
-    if programme is None:
-        raise Http404("There is no programme with that number.")
-    short_name, name, rollup_settings = programme
-    form = RiskFilterForm(request.GET)
-    likelihood, impact = form.chosen()
-    rows = risk_list(pk, as_at=as_at.on, likelihood=likelihood, impact=impact, settings_=rollup_settings)
-    return render(request, "dashboards/risks.html", {
-        "as_at": as_at, "programme_id": pk, "programme_name": name, "programme_ref": short_name,
-        "risks": rows, "form": form, "likelihood": likelihood, "impact": impact,
-        "kept_for_as_at": _kept_params(request, ["likelihood", "impact"]),
-    })

@@ -2,7 +2,8 @@ from django.contrib import admin
 
 from actionplans.admin import ObjectiveAdmin
 from programmes import rules
-from programmes.admin import ServiceAdminMixin, uk_date
+from programmes.admin import ServiceAdminMixin, ViewOnlyAdminMixin, uk_date
+from programmes.audit import Channel
 from programmes.models import Objective, ReportingPeriod
 
 from .models import (
@@ -12,7 +13,9 @@ from .models import (
     BoardMembership,
     Meeting,
     Risk,
+    RiskReview,
 )
+from .services import board_save, risk_save
 
 
 class BoardMembershipInline(admin.TabularInline):
@@ -38,6 +41,10 @@ class BoardAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_select_related = ("reports_to",)
     autocomplete_fields = ("reports_to", "programmes", "objectives")
     inlines = (BoardMembershipInline, MeetingInline)
+
+    def service_save(self, request, obj, m2m):
+        board_save(obj, by=request.user, channel=Channel.ADMIN, programmes=m2m.get("programmes"),
+                   objectives=m2m.get("objectives"))
 
 
 @admin.register(BoardMembership)
@@ -127,6 +134,10 @@ class RiskAdmin(ServiceAdminMixin, admin.ModelAdmin):
         ("Mitigation", {"fields": ("mitigation", "mitigating_actions")}),
     )
 
+    def service_save(self, request, obj, m2m):
+        # A change of scores, owner, review date or status is kept as a review too.
+        risk_save(obj, by=request.user, channel=Channel.ADMIN, m2m=m2m)
+
     @admin.display(description="Current score")
     def current_score(self, obj):
         return rules.risk_score(obj.current_likelihood, obj.current_impact)
@@ -138,6 +149,21 @@ class RiskAdmin(ServiceAdminMixin, admin.ModelAdmin):
     @admin.display(description="Review date", ordering="review_date")
     def review(self, obj):
         return uk_date(obj.review_date)
+
+
+@admin.register(RiskReview)
+class RiskReviewAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """Reviews are kept as recorded (governance.services.risk_record_review): read here, never changed."""
+
+    list_display = ("risk", "reviewed", "owner", "current_likelihood", "current_impact", "status", "recorded_by")
+    list_filter = ("risk__programme", "status", "reviewed_on")
+    search_fields = ("risk__reference", "risk__title", "owner__name", "note")
+    list_select_related = ("risk", "owner", "recorded_by")
+    date_hierarchy = "reviewed_on"
+
+    @admin.display(description="Reviewed on", ordering="reviewed_on")
+    def reviewed(self, obj):
+        return uk_date(obj.reviewed_on)
 
 
 @admin.register(AssuranceSource)

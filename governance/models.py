@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -174,6 +175,49 @@ class Assurance(models.Model):
 
     def __str__(self):
         return f"{self.objective.reference} × {self.source}"
+
+
+class RiskReview(models.Model):
+    """A risk as its owner or manager reviewed it on a date: kept, never edited, like a progress
+    update, so the register for any past date shows that date's scores, owner and status. The
+    risk's own fields hold its latest review (governance.services keeps them so)."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(help_text="The date of the review; figures count from this date.")
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="risk_reviews"
+    )
+    inherent_likelihood = models.PositiveSmallIntegerField()
+    inherent_impact = models.PositiveSmallIntegerField()
+    current_likelihood = models.PositiveSmallIntegerField()
+    current_impact = models.PositiveSmallIntegerField()
+    target_likelihood = models.PositiveSmallIntegerField()
+    target_impact = models.PositiveSmallIntegerField()
+    review_date = models.DateField(null=True, blank=True, help_text="When the risk is next due for review.")
+    status = models.CharField(max_length=10, choices=Risk.Status.choices, default=Risk.Status.OPEN)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["risk", "reviewed_on", "id"]
+        indexes = [models.Index(fields=["risk", "reviewed_on"], name="riskreview_risk_day")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{field}__gte": ONE_TO_FIVE[0], f"{field}__lte": ONE_TO_FIVE[1]}),
+                name=f"riskreview_{field}_1_5",
+                violation_error_message=f"The {field.replace('_', ' ')} must be a whole number from 1 to 5.",
+            )
+            for field in (
+                "inherent_likelihood", "inherent_impact", "current_likelihood", "current_impact",
+                "target_likelihood", "target_impact",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.risk.reference} reviewed {rules.uk_date(self.reviewed_on)}"
 
 
 # Update rounds live in their own package; Django finds their models through this module.

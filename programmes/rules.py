@@ -930,6 +930,16 @@ def risk_band(score: int, settings: RollupSettings = DEFAULT_SETTINGS) -> Rag:
     return Rag.GREEN
 
 
+# A risk's band has its own words (rules.md: 1-4 low, 5-12 medium, 15-25 high): not the actions'
+# RAG key, whose colours mean on track, behind or late.
+RISK_BAND_LABELS = {Rag.GREEN: "Low", Rag.AMBER: "Medium", Rag.RED: "High"}
+
+
+def risk_band_label(band: Rag) -> str:
+    """"Low", "Medium" or "High": the one wording of a risk band on every page and export."""
+    return RISK_BAND_LABELS[Rag(band)]
+
+
 def risk_review_overdue(review_date: date | None, as_at: date) -> bool:
     # No review date set means nothing to be late against.
     return review_date is not None and review_date < as_at

@@ -7,7 +7,15 @@ import factory
 from django.contrib.auth import get_user_model
 
 from actionplans.models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
-from governance.models import Assurance, AssuranceSource, Board, BoardMembership, Meeting, Risk
+from governance.models import (
+    Assurance,
+    AssuranceSource,
+    Board,
+    BoardMembership,
+    Meeting,
+    Risk,
+    RiskReview,
+)
 from programmes.choices import ObjectiveKind, OrgUnitKind, Status
 from programmes.models import (
     AuditEntry,
@@ -199,6 +207,23 @@ class RiskFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Not enough social workers {n}")
     owner = factory.SubFactory(PersonFactory)
     review_date = date(2024, 9, 30)
+
+
+class RiskReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskReview
+
+    risk = factory.SubFactory(RiskFactory)
+    reviewed_on = date(2024, 6, 30)
+    owner = factory.SelfAttribute("risk.owner")
+    inherent_likelihood = 4
+    inherent_impact = 4
+    current_likelihood = 3
+    current_impact = 4
+    target_likelihood = 2
+    target_impact = 2
+    review_date = date(2024, 9, 30)
+    note = "Reviewed at the quarter's end."
 
 
 class AssuranceSourceFactory(factory.django.DjangoModelFactory):

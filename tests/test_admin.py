@@ -36,10 +36,11 @@ FACTORIES = {
     "governance.meeting": f.MeetingFactory,
     "programmes.reportingperiod": f.ReportingPeriodFactory,
     "governance.risk": f.RiskFactory,
+    "governance.riskreview": f.RiskReviewFactory,
     "governance.assurancesource": f.AssuranceSourceFactory,
     "governance.assurance": f.AssuranceFactory,
 }
-VIEW_ONLY = {"programmes.auditentry", "actionplans.progressupdate"}
+VIEW_ONLY = {"programmes.auditentry", "actionplans.progressupdate", "governance.riskreview"}
 
 
 def admin_url(label: str, view: str, *args) -> str:

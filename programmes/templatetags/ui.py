@@ -129,6 +129,8 @@ NAVIGATION = (
     ("My actions", "my_actions", _sees_own_actions),
     ("Dashboards", "portfolio", _reads_everything),
     ("Exceptions", "exceptions", _reads_everything),
+    ("Risks", "risks", _reads_everything),
+    ("Boards", "boards", _reads_everything),
     ("Reports", "reports", _reports),
     ("Set up", "setup_home", _sets_up),
     ("Import", "import", _imports),

@@ -92,32 +92,5 @@ def test_a_sparkline_with_no_values_says_so():
     assert chart.rows == ()
 
 
-def test_the_heat_map_puts_counts_in_their_cells_and_colours_them_by_band():
-    heat = charts.risk_heat_map(
-        {(4, 5): 2, (2, 2): 1}, cid="h1", subject="ASC",
-        band_for=lambda score: Rag.RED if score >= 15 else Rag.AMBER if score >= 5 else Rag.GREEN,
-        href_for=lambda likelihood, impact: f"/risks/?likelihood={likelihood}&impact={impact}",
-    )
-    assert_accessible(heat.chart)
-    assert heat.total == 3
-    top_row = heat.grid[0]
-    assert [c.likelihood for c in top_row] == [5] * 5
-    cell = heat.grid[1][4]
-    assert (cell.likelihood, cell.impact, cell.count, cell.band) == (4, 5, 2, Rag.RED)
-    assert cell.href == "/risks/?likelihood=4&impact=5"
-    assert heat.grid[4][0].href is None  # nothing to list in an empty cell
-    assert heat.chart.rows[1] == (4, 0, 0, 0, 0, 2)
-    assert heat.chart.rows[3] == (2, 0, 1, 0, 0, 0)
-    cell_counts = [t.text for t in parse(heat.chart).iter(f"{SVG}text") if t.get("font-size") == "16"]
-    assert cell_counts == ["2", "1"]
-    assert "likelihood 4, impact 5 (score 20, Red): 2 risks" in heat.chart.description
-
-
-def test_an_empty_heat_map_says_there_are_no_open_risks():
-    heat = charts.risk_heat_map({}, cid="h2", subject="ASC", band_for=lambda score: Rag.GREEN)
-    assert heat.total == 0
-    assert heat.chart.description == "No open risks."
-
-
 def test_chart_ids_are_safe_for_html():
     assert re.fullmatch(r"[a-z0-9-]+", charts.chart_id("distribution", "ASC 24/25", 7))

@@ -1,5 +1,5 @@
-"""Governance's reads: risks as they stood on a date (their scores, review dates and status are undone
-from the audit trail, so the heat map and the risk list follow the as-at date like every other
+"""Governance's reads: risks as they stood on a date (their reviews: scores, review dates, owner and
+status on that date, so the heat map and the risk list follow the as-at date like every other
 figure), and the boards a programme reports to."""
 
 from datetime import date

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0003_period_to_programmes'),
+        ('governance', '0004_risk_review'),
         ('programmes', '0008_rag_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
