@@ -17,6 +17,7 @@ from programmes.forms import add_service_errors
 from programmes.models import Programme
 from programmes.permissions import require_reader, signed_in_and
 from programmes.roles import ADMIN, CLERK, PROGRAMME_MANAGER, has_role
+from programmes.rules import uk_date
 
 from .models import Snapshot
 from .reports.files import FORMATS, file_name
@@ -25,7 +26,9 @@ from .snapshots import (
     KINDS,
     Channel,
     board_pack,
+    board_programme_ids,
     meeting_freeze,
+    meeting_snapshots,
     snapshot_report,
     snapshot_restate,
     snapshot_take,
@@ -142,13 +145,33 @@ def meeting_pack(request, pk, file_format):
     return _download(report, file_format)
 
 
+@require_GET
+@reader_required
+def meeting_pack_page(request, pk):
+    """The meeting's board pack: what has been frozen for it, its files, and (for those who may) the
+    button that freezes the programmes reporting to the board."""
+    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
+    frozen = meeting_snapshots(meeting)
+    due = board_programme_ids(meeting.board)
+    return render(request, "dashboards/board_pack.html", {
+        "title": f"Board pack: {meeting.board.name}, {uk_date(meeting.date)}", "meeting": meeting, "frozen": frozen,
+        "missing": len(set(due) - {s.programme_id for s in frozen}), "reporting": len(due),
+        "cut_off": meeting.updates_due_by or meeting.date, "may_take": _may_take(request.user),
+        "cut_off_passed": (meeting.updates_due_by or meeting.date) <= timezone.localdate(),
+        "files": [(FORMATS[f].label.split(" (")[0], reverse("meeting_pack", args=[pk, f])) for f in PACK_FORMATS],
+    })
+
+
 @require_POST
 @reader_required
 def meeting_pack_freeze(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
     if not _may_take(request.user):
         raise Http404("There is no such page.")
-    meeting_freeze(meeting, by=request.user, channel=Channel.BROWSER)
-    response = HttpResponseRedirect(reverse("meeting_pack", args=[pk, "pdf"]))
+    try:
+        meeting_freeze(meeting, by=request.user, channel=Channel.BROWSER)
+    except ValidationError:
+        raise Http404("The cut-off of this meeting is still to come: freeze it on the day or after.") from None
+    response = HttpResponseRedirect(reverse("meeting_pack_page", args=[pk]))
     response.status_code = 303
     return response

@@ -27,6 +27,7 @@ urlpatterns = [
     path("snapshots/<int:pk>/", snapshot_views.snapshot, name="snapshot"),
     path("snapshots/<int:pk>/<str:kind>.<str:file_format>", snapshot_views.snapshot_file, name="snapshot_file"),
     path("meetings/<int:pk>/pack.<str:file_format>", snapshot_views.meeting_pack, name="meeting_pack"),
+    path("meetings/<int:pk>/pack/", snapshot_views.meeting_pack_page, name="meeting_pack_page"),
     path("meetings/<int:pk>/freeze/", snapshot_views.meeting_pack_freeze, name="meeting_pack_freeze"),
     path("reports/", report_views.reports, name="reports"),
     path("reports/runs/<int:pk>/", report_views.report_run, name="report_run"),

@@ -154,3 +154,21 @@ def test_the_clerk_takes_and_restates_a_snapshot_and_the_pages_pass_axe(signed_i
     page.get_by_role("button", name="Restate the snapshot").click()
     assert page.locator("[data-version]").inner_text().startswith("2")
     assert_no_axe_violations(page)
+
+
+def test_the_board_pack_page_passes_axe_before_and_after_freezing(signed_in, live_server):
+    from datetime import date
+
+    from governance.models import Board, Meeting
+
+    page = signed_in
+    board = Board.objects.get()
+    meeting = Meeting.objects.create(board=board, date=date(2024, 7, 20), updates_due_by=date(2024, 7, 10))
+    page.goto(f"{live_server.url}/boards/{board.pk}/")
+    page.get_by_role("link", name="Board pack for the meeting on 20 July 2024").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Board pack for 20 July 2024"
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Freeze the figures for this meeting").click()
+    assert page.get_by_role("link", name="PDF board pack").is_visible()
+    assert_no_axe_violations(page)
+    assert meeting.pk

@@ -241,9 +241,34 @@ def test_the_board_pack_downloads_once_frozen(client, plan):
     meeting = meeting_for(plan)
     assert client.get(reverse("meeting_pack", args=[meeting.pk, "pdf"])).status_code == 404
 
+    page = client.get(reverse("meeting_pack_page", args=[meeting.pk])).content.decode()
+    assert "Nothing has been frozen for this meeting yet" in page and "Freeze the figures" in page
     response = client.post(reverse("meeting_pack_freeze", args=[meeting.pk]))
 
-    assert response.status_code == 303
-    pdf = client.get(response["Location"])
+    assert response.status_code == 303 and response["Location"] == reverse("meeting_pack_page", args=[meeting.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert plan.programme.name in page and "Freeze the figures" not in page
+    pdf = client.get(reverse("meeting_pack", args=[meeting.pk, "pdf"]))
     assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
     assert client.get(reverse("meeting_pack", args=[meeting.pk, "docx"])).content[:2] == b"PK"
+
+
+def test_the_board_page_links_each_meeting_to_its_pack_and_readers_only_may_open_it(client, plan):
+    meeting = meeting_for(plan)
+    signed_in(client, LEADERSHIP, "lee")
+    board = client.get(reverse("board", args=[meeting.board_id])).content.decode()
+    assert reverse("meeting_pack_page", args=[meeting.pk]) in board
+    page = client.get(reverse("meeting_pack_page", args=[meeting.pk])).content.decode()
+    assert "Freeze the figures" not in page  # leadership reads, does not freeze
+    assert client.post(reverse("meeting_pack_freeze", args=[meeting.pk])).status_code == 404
+    client.logout()
+    signed_in(client, OFFICER, "olu")
+    assert client.get(reverse("meeting_pack_page", args=[meeting.pk])).status_code == 403
+
+
+def test_the_pack_page_stays_within_its_query_budget(client, plan, django_assert_max_num_queries):
+    meeting = meeting_for(plan)
+    meeting_freeze(meeting, channel="command")
+    signed_in(client, CLERK)
+    with django_assert_max_num_queries(PAGE_BUDGET + 2):
+        assert client.get(reverse("meeting_pack_page", args=[meeting.pk])).status_code == 200
