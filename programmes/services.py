@@ -4,10 +4,12 @@ Writes that change a programme's figures (its settings, its objectives) are in
 actionplans/services.py, which keeps the stored figures true. Every door (browser, import,
 admin, task) calls these."""
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .audit import Channel, audit_record, diff, field_values
 from .models import Person, Programme
+from .roles import ALL_ROLES
 
 
 def save_with_audit(instance, *, by, channel, m2m: dict | None = None):
@@ -45,3 +47,16 @@ def person_create(*, name, by=None, channel=Channel.BROWSER, **fields) -> Person
 
 def programme_create(*, name, short_name, by=None, channel=Channel.BROWSER, **fields) -> Programme:
     return record_save(Programme(name=name, short_name=short_name, **fields), by=by, channel=channel)
+
+
+def user_set_roles(*, user, roles: set[str], by=None, channel=Channel.SIGN_IN) -> None:
+    """Give a person exactly these roles (from an identity provider's groups), audited."""
+    with transaction.atomic():
+        before = sorted(user.groups.values_list("name", flat=True))
+        managed = list(Group.objects.filter(name__in=ALL_ROLES))
+        user.groups.remove(*[g for g in managed if g.name not in roles])
+        user.groups.add(*[g for g in managed if g.name in roles])
+        after = sorted(user.groups.values_list("name", flat=True))
+        if before != after:
+            audit_record(instance=user, action="updated", by=by, channel=channel,
+                         changes={"groups": [before, after]})
