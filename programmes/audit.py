@@ -40,6 +40,11 @@ def field_values(instance) -> dict:
     }
 
 
+def related_ids(values) -> list:
+    """A many-to-many field's value, for diffing: its ids in order."""
+    return sorted(getattr(v, "pk", v) for v in values)
+
+
 def diff(before: dict, after: dict) -> dict:
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     for name in SECRET_FIELDS & changes.keys():

@@ -7,7 +7,7 @@ admin, task) calls these."""
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .audit import Channel, audit_record, diff, field_values
+from .audit import Channel, audit_record, diff, field_values, related_ids
 from .models import Person, Programme
 from .roles import ALL_ROLES
 
@@ -16,11 +16,15 @@ def save_with_audit(instance, *, by, channel, m2m: dict | None = None):
     """Validate, save, set many-to-many fields and audit one instance (create or update)."""
     creating = instance.pk is None
     before = {} if creating else field_values(type(instance).objects.get(pk=instance.pk))
+    if not creating:
+        before.update({name: related_ids(getattr(instance, name).all()) for name in m2m or {}})
     instance.full_clean(validate_constraints=True)
     instance.save()
+    after = field_values(instance)
     for name, values in (m2m or {}).items():
         getattr(instance, name).set(values)
-    changes = diff(before, field_values(instance))
+        after[name] = related_ids(values)
+    changes = diff(before, after)
     if creating or changes or m2m:
         audit_record(
             instance=instance, action="created" if creating else "updated", by=by, channel=channel,

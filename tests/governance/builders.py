@@ -2,9 +2,10 @@
 
 from datetime import UTC, date, datetime
 
+import time_machine
+
 from governance.models import Risk
 from programmes.audit import Channel
-from programmes.models import AuditEntry
 from programmes.services import record_save
 from tests.factories import ProgrammeFactory
 
@@ -14,9 +15,10 @@ def at(day: date) -> datetime:
 
 
 def saved_on(day: date, risk: Risk) -> Risk:
-    """Save through the service as the admin does, and date the audit entry it writes."""
-    record_save(risk, channel=Channel.ADMIN)
-    AuditEntry.objects.filter(pk=AuditEntry.objects.latest("id").pk).update(at=at(day))
+    """Save through the service as the admin does, on that day (the audit trail is append-only:
+    an entry cannot be re-dated afterwards)."""
+    with time_machine.travel(at(day), tick=False):
+        record_save(risk, channel=Channel.ADMIN)
     return risk
 
 
