@@ -62,7 +62,8 @@ class ResponseHeadersMiddleware:
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
         download = response.get("Content-Disposition", "").startswith("attachment")
-        if signed_in or download:
+        already = "no-store" in response.get("Cache-Control", "")
+        if (signed_in or download) and not already:
             add_never_cache_headers(response)
         if not _is_static(request):
             patch_vary_headers(response, ("HX-Request",))
