@@ -105,6 +105,7 @@ class SessionLimitsMiddleware:
                 # Signed in before these limits existed: the clock starts now.
                 start_session_clock(session)
             elif now - signed_in_at >= settings.SESSION_ABSOLUTE_SECONDS:
+                request.session_end_reason = "12 hours since signing in"
                 logout(request)
             elif now - session.get(LAST_SEEN, 0) >= settings.SESSION_IDLE_REFRESH_SECONDS:
                 session[LAST_SEEN] = now

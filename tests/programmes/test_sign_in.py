@@ -133,7 +133,8 @@ def test_a_session_ends_12_hours_after_signing_in_however_busy(client, dana):
         response = client.get(reverse("portfolio"))
 
     assert response.status_code == 302
-    assert AuditEntry.objects.filter(action="signed out", user=dana).exists()
+    entry = AuditEntry.objects.get(action="signed out", user=dana)
+    assert entry.changes == {"reason": "12 hours since signing in"}
 
 
 @pytest.mark.parametrize("password", ["password", "12345678901", "dana.director1", "short"])
