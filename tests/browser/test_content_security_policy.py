@@ -3,8 +3,9 @@
 
 import pytest
 
+from config.signin import LOCKED_OUT
 from programmes.roles import ADMIN, LEADERSHIP
-from tests.browser.conftest import login
+from tests.browser.conftest import assert_no_axe_violations, login
 from tests.dashboards.builders import council_plan
 from tests.factories import PersonFactory, UserFactory
 
@@ -88,4 +89,21 @@ def test_the_officers_pages_and_the_admins_pages_run_with_no_policy_violation(
         assert watched.goto(f"{live_server.url}{url}").status == 200
         started(watched)
 
+    assert violations(watched) == []
+
+
+def test_the_locked_out_page_says_so_plainly_and_has_no_accessibility_problems(
+    watched, live_server, transactional_db
+):
+    UserFactory(username="dana.director", role=LEADERSHIP)
+    watched.goto(f"{live_server.url}/accounts/login/")
+    for _ in range(5):
+        watched.get_by_label("Username").fill("dana.director")
+        watched.get_by_label("Password").fill("not her password")
+        with watched.expect_navigation():
+            watched.get_by_role("button", name="Sign in").click()
+
+    assert watched.get_by_test_id("locked-out").inner_text() == LOCKED_OUT
+    assert watched.title().startswith("Error: Sign in")
+    assert_no_axe_violations(watched)
     assert violations(watched) == []

@@ -119,3 +119,14 @@ def test_a_page_title_with_a_less_than_sign_is_escaped_once(client):
     title = re.search(r"<title>(.*?)</title>", body, re.S).group(1)
     assert "Care &lt;and&gt; support &amp; more" in title
     assert "&amp;lt;" not in title
+
+
+def test_a_post_without_its_csrf_token_is_refused_with_a_plain_page():
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(reverse("login"), {"username": "dana", "password": "x"})
+
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Your page had expired" in body and "Nothing was saved" in body
+    assert response["X-Frame-Options"] == "DENY"
