@@ -1,34 +1,25 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
 from django.urls import include, path
 from django.views.generic import TemplateView
+
+from programmes.health import healthz
+
+from .signin import SignInForm
 
 admin.site.site_header = f"{settings.COUNCIL_NAME}: programme office"
 admin.site.site_title = "Programme office"
 
 
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form with GOV.UK-style messages: say what to do, not what went wrong."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
-    }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].error_messages["required"] = "Enter your username"
-        self.fields["password"].error_messages["required"] = "Enter your password"
-
-
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path(getattr(settings, "ADMIN_URL", "admin/"), admin.site.urls),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
+            authentication_form=SignInForm, redirect_authenticated_user=True,
+            extra_context={"single_sign_on": settings.SINGLE_SIGN_ON},
         ),
         name="login",
     ),
@@ -46,3 +37,6 @@ urlpatterns = [
     path("manage/", include("actionplans.setup_urls")),
     path("manage/", include("programmes.urls")),
 ]
+
+if settings.SINGLE_SIGN_ON:
+    urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))

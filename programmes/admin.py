@@ -2,9 +2,12 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 
-from .audit import Channel
+from .audit import HIDDEN, Channel, audit_record
 from .models import AuditEntry, OrgUnit, Person
 from .services import record_delete, record_save
 from .templatetags import ui
@@ -134,3 +137,26 @@ class AuditEntryAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("user",)
     date_hierarchy = "at"
 
+
+
+# People's accounts and roles (roles are groups): Django's own admin pages, with every change going
+# through the audited save, field by field, groups and permissions included.
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class AuditedUserAdmin(ServiceAdminMixin, UserAdmin):
+    form = UserChangeForm
+
+    def log_change(self, request, obj, message):
+        # The password page saves through its own form: record that the password changed.
+        if request.resolver_match and request.resolver_match.url_name == "auth_user_password_change":
+            audit_record(instance=obj, action="updated", by=request.user, channel=Channel.ADMIN,
+                         changes={"password": [HIDDEN, "(changed)"]})
+        return super().log_change(request, obj, message)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(ServiceAdminMixin, GroupAdmin):
+    """Roles are groups: renaming one or changing its permissions is audited like any record."""

@@ -3,11 +3,17 @@ from django.contrib.staticfiles.apps import StaticFilesConfig as StaticFilesAppC
 
 
 class ProgrammesConfig(AppConfig):
+    # The module holds other AppConfigs too: without this Django would pick none of them.
+    default = True
     name = "programmes"
     verbose_name = "Programmes and objectives"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the sign-in audit)
 
 
 class StaticFilesConfig(StaticFilesAppConfig):
     """The Sass sources and the build script live in static/ but are not served."""
 
+    default = False
     ignore_patterns = [*StaticFilesAppConfig.ignore_patterns, "src", "build.sh", "VERSIONS.txt"]

@@ -1,4 +1,9 @@
-"""One audit trail for every door: browser, import, admin, task, command line."""
+"""One audit trail for every door: browser, import, admin, task, command line, sign-in.
+
+Every entry carries the id of the request it was written in (its default, from
+programmes.middleware), so an entry can be matched with the log lines of the same request, whoever
+builds it. Entries are append-only.
+"""
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -9,6 +14,10 @@ from django.utils import timezone
 from .models import AuditEntry
 
 Channel = AuditEntry.Channel
+
+# Never written to the trail, only that they changed.
+SECRET_FIELDS = {"password"}
+HIDDEN = "(hidden)"
 
 
 def plain(value):
@@ -31,8 +40,16 @@ def field_values(instance) -> dict:
     }
 
 
+def related_ids(values) -> list:
+    """A many-to-many field's value, for diffing: its ids in order."""
+    return sorted(getattr(v, "pk", v) for v in values)
+
+
 def diff(before: dict, after: dict) -> dict:
-    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    for name in SECRET_FIELDS & changes.keys():
+        changes[name] = [HIDDEN, "(changed)"]
+    return changes
 
 
 def audit_record(*, instance, action: str, by=None, channel: str, changes: dict | None = None) -> AuditEntry:
@@ -44,6 +61,26 @@ def audit_record(*, instance, action: str, by=None, channel: str, changes: dict 
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],
         changes=changes or {},
+    )
+
+
+def audit_sign_in(*, user, method: str) -> AuditEntry:
+    return audit_record(instance=user, action="signed in", by=user, channel=Channel.BROWSER,
+                        changes={"method": method})
+
+
+def audit_sign_out(*, user, reason: str = "signed out") -> AuditEntry:
+    return audit_record(instance=user, action="signed out", by=user, channel=Channel.BROWSER,
+                        changes={"reason": reason})
+
+
+def audit_failed_sign_in(*, username: str, address: str, locked_out: bool) -> AuditEntry:
+    """A failed sign-in names the username that was tried, which may be nobody's."""
+    username = (username or "")[:150]
+    return AuditEntry.objects.create(
+        user=None, channel=Channel.BROWSER, action="sign-in failed", model="auth.user",
+        object_id="", object_repr=username,
+        changes={"username": username, "address": address, "locked_out": locked_out},
     )
 
 

@@ -14,6 +14,7 @@ from .choices import (
     RagPolicy,
     Status,
 )
+from .middleware import current_request_id
 
 
 def default_excluded_statuses():
@@ -276,7 +277,11 @@ class ReportingPeriod(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who changed what, through which door (browser, import, admin, task)."""
+    """Who changed what, through which door (browser, import, admin, task), in which request.
+
+    Append-only: PostgreSQL refuses UPDATE and DELETE on these rows (migration 0009). So a
+    person with a history cannot be deleted (PROTECT), only made inactive.
+    """
 
     class Channel(models.TextChoices):
         BROWSER = "browser", "Browser"
@@ -284,17 +289,20 @@ class AuditEntry(models.Model):
         ADMIN = "admin", "Admin"
         TASK = "task", "Scheduled task"
         COMMAND = "command", "Command line"
+        SIGN_IN = "sign-in", "Single sign-on"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     channel = models.CharField(max_length=20, choices=Channel.choices)
-    action = models.CharField(max_length=20)  # created, updated, deleted, restated
+    # created, updated, deleted, restated, signed in, signed out, sign-in failed
+    action = models.CharField(max_length=20)
     model = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40)
     object_repr = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=100, blank=True, default=current_request_id)
 
     class Meta:
         ordering = ["-at"]

@@ -6,22 +6,28 @@ admin, task) calls these."""
 
 from datetime import date
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .audit import Channel, audit_record, diff, field_values
+from .audit import Channel, audit_record, diff, field_values, related_ids
 from .models import Person, Programme
+from .roles import ALL_ROLES
 
 
 def save_with_audit(instance, *, by, channel, m2m: dict | None = None):
     """Validate, save, set many-to-many fields and audit one instance (create or update)."""
     creating = instance.pk is None
     before = {} if creating else field_values(type(instance).objects.get(pk=instance.pk))
+    if not creating:
+        before.update({name: related_ids(getattr(instance, name).all()) for name in m2m or {}})
     instance.full_clean(validate_constraints=True)
     instance.save()
+    after = field_values(instance)
     for name, values in (m2m or {}).items():
         getattr(instance, name).set(values)
-    changes = diff(before, field_values(instance))
+        after[name] = related_ids(values)
+    changes = diff(before, after)
     if creating or changes or m2m:
         audit_record(
             instance=instance, action="created" if creating else "updated", by=by, channel=channel,
@@ -75,3 +81,16 @@ def person_link_user(*, person: Person, user, by=None, channel=Channel.BROWSER) 
             raise ValidationError({"user": f"That account is already linked to {other}. Unlink it there first."})
     person.user = user
     return record_save(person, by=by, channel=channel)
+
+
+def user_set_roles(*, user, roles: set[str], by=None, channel=Channel.SIGN_IN) -> None:
+    """Give a person exactly these roles (from an identity provider's groups), audited."""
+    with transaction.atomic():
+        before = sorted(user.groups.values_list("name", flat=True))
+        managed = list(Group.objects.filter(name__in=ALL_ROLES))
+        user.groups.remove(*[g for g in managed if g.name not in roles])
+        user.groups.add(*[g for g in managed if g.name in roles])
+        after = sorted(user.groups.values_list("name", flat=True))
+        if before != after:
+            audit_record(instance=user, action="updated", by=by, channel=channel,
+                         changes={"groups": [before, after]})

@@ -1,7 +1,7 @@
 """Production: everything that differs comes from the environment (see README)."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import LOGGING, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -27,3 +27,7 @@ EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.s
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="noreply@example.org")
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")
+
+# Structured logs: JSON lines carrying the request id (LOG_FORMAT=plain for a person reading them).
+if env("LOG_FORMAT", default="json") == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 
 from programmes import rules
 from programmes.permissions import can_read_everything, can_set_up
@@ -93,7 +93,12 @@ def council(context) -> str:
 def page_title(page, council_name="", autoescape=True):
     """Page – Service – Council, leaving out the page part when a page gives no title."""
     escape = conditional_escape if autoescape else str
-    parts = [escape(str(page).strip()), SERVICE_NAME, escape(council_name or settings.COUNCIL_NAME)]
+    # The title block arrives already escaped (safe); strip() would drop that mark and a name
+    # with "<" would be escaped twice and show as "&lt;" in the browser tab.
+    stripped = page.strip() if isinstance(page, str) else str(page).strip()
+    if isinstance(page, SafeData):
+        stripped = mark_safe(stripped)
+    parts = [escape(stripped), SERVICE_NAME, escape(council_name or settings.COUNCIL_NAME)]
     return mark_safe(" – ".join(part for part in parts if part))
 
 

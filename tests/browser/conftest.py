@@ -119,7 +119,9 @@ HTMX_IDLE = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settl
 
 def wait_until_settled(page, condition: str = "true") -> None:
     """Wait until `condition` (JavaScript) holds and htmx has finished every swap on the page."""
-    page.wait_for_function(f"({condition}) && {HTMX_IDLE}")
+    # A function, not an expression: Playwright evaluates a bare expression with eval(), which the
+    # page's Content-Security-Policy refuses.
+    page.wait_for_function(f"() => ({condition}) && {HTMX_IDLE}")
 
 
 # The officers of the officer-page tests: Olly owns the plan's actions, Cara is a colleague.

@@ -22,6 +22,7 @@ from tests.dashboards.builders import (
     record,
     simple_programme,
 )
+from tests.factories import UserFactory
 from tests.programmes.builders import financial_year_2024
 
 pytestmark = pytest.mark.django_db
@@ -226,6 +227,16 @@ def test_the_data_version_changes_with_every_kind_of_write():
     before = version()
     action_create(objective=plan.carers, reference="ASC2.C", title="New", channel="command")
     assert version() != before
+
+
+def test_a_sign_in_does_not_change_the_data_version_so_no_dashboard_recomputes(client):
+    council_plan()
+    dana = UserFactory(username="dana.director")
+    before = version()
+
+    client.force_login(dana)  # audited as "signed in"
+
+    assert version() == before
 
 
 def test_the_cache_holds_a_bounded_number_of_tree_nodes(settings):

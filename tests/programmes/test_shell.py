@@ -175,11 +175,14 @@ def test_every_script_and_stylesheet_comes_from_our_own_static_files(client, db)
     assert sorted(sources) == [
         "/static/assets/images/favicon.svg",
         "/static/css/app.css",
-        "/static/js/govuk-frontend.min.js",
+        "/static/js/app.js",
         "/static/vendor/htmx.min.js",
     ]
     for source in sources:
         assert (STATIC / source.removeprefix("/static/")).is_file()
+    # app.js starts GOV.UK Frontend from the file beside it.
+    assert 'from "./govuk-frontend.min.js"' in (STATIC / "js" / "app.js").read_text()
+    assert (STATIC / "js" / "govuk-frontend.min.js").is_file()
 
 
 def test_the_compiled_css_is_arial_with_no_gds_transport_and_no_crown():
@@ -404,11 +407,11 @@ def test_field_partials_put_the_error_next_to_the_field_and_describe_it():
 def test_the_percent_bar_writes_the_number_and_never_relies_on_the_bar():
     bar = _render('{% include "components/percent_bar.html" with percent_value=47.5 %}')
     assert '<span class="app-percent-bar__value">48%' in bar
-    assert 'style="width: 48%"' in bar
-    assert 'aria-hidden="true"><span class="app-percent-bar__fill"' in bar
+    assert 'app-percent-bar__fill--48"' in bar
+    assert 'aria-hidden="true"><span class="app-percent-bar__fill ' in bar
 
     empty = _render('{% include "components/percent_bar.html" with percent_value=None %}')
-    assert "No percent yet" in empty and 'style="width: 0%"' in empty
+    assert "No percent yet" in empty and 'app-percent-bar__fill--0"' in empty
 
 
 def test_the_rag_key_explains_every_colour_in_words():
