@@ -15,14 +15,15 @@ from programmes.models import Objective, Person, ReportingPeriod
 from .values import ref_key
 
 OBJECTIVE_FIELDS = ("id", "reference", "title", "description", "parent_id", "owner_id", "due_date",
-                    "timeframe", "weight", "kind", "manual_percent", "order")
+                    "timeframe", "weight", "kind", "manual_percent", "order", "extra")
 ACTION_FIELDS = ("id", "reference", "title", "description", "objective_id", "responsible_id", "start_date",
                  "due_date", "due_note", "revised_due_date", "is_milestone", "weight", "status", "percent",
-                 "declared_rag", "declared_rag_reason", "last_updated_on", "order", "version")
-MEASURE_FIELDS = ("id", "reference", "title", "description", "owner_id", "unit", "polarity", "frequency")
+                 "declared_rag", "declared_rag_reason", "last_updated_on", "order", "version", "extra")
+MEASURE_FIELDS = ("id", "reference", "title", "description", "owner_id", "unit", "polarity", "frequency",
+                  "extra")
 RISK_FIELDS = ("id", "reference", "title", "description", "owner_id", "objective_id", "review_date",
                "mitigation", "status", "current_likelihood", "current_impact", "inherent_likelihood",
-               "inherent_impact", "target_likelihood", "target_impact")
+               "inherent_impact", "target_likelihood", "target_impact", "extra")
 PERSON_FIELDS = ("id", "name", "email", "initials", "is_group")
 PROGRESS_FIELDS = ("status", "percent", "declared_rag", "declared_rag_reason", "commentary")
 

@@ -103,7 +103,7 @@ SYNONYMS = {
         "ref": _COMMON["ref"] + ("action ref", "action reference"),
         "title": ("name", "title", "action", "action milestone", "actions milestones",
                   "action plan", "objective action"),
-        "parent": _PARENT,
+        "parent": _PARENT + ("objective ref", "objective reference", "objectives"),
         "milestone": ("milestone y n", "is milestone", "milestone flag"),
     },
     MEASURES: {
@@ -169,6 +169,11 @@ class Column:
     source: str = "detected"  # detected | mapping
 
     @property
+    def kept(self) -> bool:
+        """Not read into a field, yet not left out by the admin: kept with its record by heading."""
+        return self.field is None and bool(self.heading) and self.source == "detected"
+
+    @property
     def letter(self) -> str:
         return column_letter(self.index)
 
@@ -200,15 +205,21 @@ def mapped_field(heading, mapping: dict | None) -> str | None:
     return None
 
 
-def map_columns(headings: list, kind: str, mapping: dict | None = None) -> list[Column]:
-    """Each heading's field. A field read from two columns is taken from the first only."""
+def map_columns(headings, kind: str, mapping: dict | None = None) -> list[Column]:
+    """Each heading's field. A field read from two columns is taken from the first only (the
+    second is kept by its heading). Columns with no heading are not columns: they are skipped."""
     columns, taken = [], set()
-    for index, heading in enumerate(headings):
-        text = "" if heading is None else " ".join(str(heading).split())
+    pairs = headings.items() if hasattr(headings, "items") else enumerate(headings)
+    for index, heading in pairs:
+        if heading is None or not str(heading).strip():
+            continue
+        text = " ".join(str(heading).split())
         field = mapped_field(heading, mapping)
         source = "mapping" if field else "detected"
         field = field or detect_field(heading, kind)
-        if field == IGNORE or field in taken:
+        if field == IGNORE:
+            field, source = None, "mapping"
+        if field in taken:
             field = None
         if field:
             taken.add(field)
@@ -221,7 +232,9 @@ def is_heading_row(cells: list, kind: str, mapping: dict | None = None) -> bool:
     fields = {mapped_field(cell, mapping) or detect_field(cell, kind) for cell in cells if cell is not None}
     fields.discard(None)
     fields.discard(IGNORE)
-    return "ref" in fields and len(fields) >= 2
+    # A sheet with no reference column (a risk register) is read by its names; the planner gives
+    # each row a reference.
+    return ("ref" in fields and len(fields) >= 2) or ("title" in fields and len(fields) >= 3)
 
 
 _SHEET_NAMES = (
