@@ -241,6 +241,10 @@ class Planner:
         except ValueProblem as problem:
             self.fail(row, name, str(problem))
             return default
+        except (ArithmeticError, ValueError, TypeError):  # a value no parser foresaw: still the cell's error
+            self.fail(row, name, f"“{cell_text(row.values[name])[:50]}” cannot be read as a "
+                      f"{row.column(name) or name}. Check the cell.")
+            return default
 
     def new_record(self, kind: str, row: SourceRow, existing: dict | None, **fields) -> Record:
         record = Record(kind, ref_key(row.ref), existing["reference"] if existing else row.ref, row.sheet,
@@ -736,7 +740,7 @@ class Planner:
 
     def measure_target(self, row: SourceRow, record: Record, name: str, value) -> None:
         year = name.removeprefix("target:")
-        target = parse_target(value)
+        target = self.parse(parse_target, row, name)
         if target is None:
             return
         earlier = record.targets.get(year)
