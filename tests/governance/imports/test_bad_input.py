@@ -118,7 +118,7 @@ def test_windows_1252_is_read_with_a_warning(programme, priya):
 
 
 def test_utf8_with_one_bad_byte_is_refused_with_its_row_and_byte_and_never_stored_as_mojibake(programme, priya):
-    data = "Ref.,Name\r\nA1,£100 – café\r\nA2,Fine\r\n".encode("utf-8") + b"A3,Costs \xa3200\r\n"
+    data = "Ref.,Name\r\nA1,£100 – café\r\nA2,Fine\r\n".encode() + b"A3,Costs \xa3200\r\n"
 
     result = import_commit(data=data, file_name="plan.csv", programme=programme, by=priya, as_at=AS_AT)
 
