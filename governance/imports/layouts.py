@@ -19,6 +19,7 @@ have) are skipped.
   the admin chose to leave it out.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from .headings import (
@@ -159,12 +160,17 @@ def _warn_unknown_columns(layout: SheetLayout, issues: Issues) -> None:
                            "field for it if it is one.")
 
 
-# Columns that only actions carry: a flat plan's rows are actions.
-ACTION_FIELDS = {"status", "rag", "owner", "start", "due", "revised_due", "percent", "milestone"}
+# Columns that actions carry and lists of objectives do not (objectives have owners and due dates
+# too): with one of these, or a name column headed "Action", a flat plan's rows are actions.
+ACTION_FIELDS = {"status", "rag", "start", "revised_due", "percent", "milestone"}
+ACTION_TITLES = re.compile(r"^(actions?|tasks?)\b")
 
 
 def _is_flat(layout: SheetLayout, body: list) -> bool:
-    if layout.kind != MIXED or "type" in layout.headings or not ACTION_FIELDS & set(layout.headings):
+    if layout.kind != MIXED or "type" in layout.headings:
+        return False
+    titled = bool(ACTION_TITLES.match(normalise_heading(layout.headings.get("title"))))
+    if not (ACTION_FIELDS & set(layout.headings) or titled):
         return False
     ref_index = next((index for index, field in layout.fields if field == "ref"), None)
     if ref_index is None:
