@@ -4,6 +4,9 @@ one of risks. Small on purpose: it exists so that export-then-import can be test
 committee exports come later. Text that a spreadsheet would run as a formula is escaped
 (programmes.spreadsheets) and the import reads it back as it was.
 
+The columns the import kept without reading (a record's `extra`: "Directorate", "Measure",
+"Links to") go out after the others, under their own headings, so a round trip keeps them.
+
 What the import does not read is not exported: a measure's tolerance and its targets for
 quarters or months, a risk's links to mitigating actions. A yearly target goes out in the words
 the pages show (actionplans.measures: "£850K", "80% to 90%"), or as its bare number when it has
@@ -41,16 +44,34 @@ def export_rows(programme: Programme) -> list[list]:
         children.setdefault(objective.parent_id, []).append(objective)
     for action in actions:
         actions_of.setdefault(action.objective_id, []).append(action)
-    rows = [list(HEADINGS)]
+    kept = kept_headings(objectives + actions, HEADINGS)
+    rows = [list(HEADINGS) + kept]
 
     def walk(parent_id):
         for objective in children.get(parent_id, ()):
-            rows.append(objective_row(objective))
-            rows.extend(action_row(a, notes.get(a.pk, "")) for a in actions_of.get(objective.pk, ()))
+            rows.append(objective_row(objective) + kept_cells(objective, kept))
+            rows.extend(action_row(a, notes.get(a.pk, "")) + kept_cells(a, kept) for a in actions_of.get(objective.pk, ()))
             walk(objective.pk)
 
     walk(None)
     return rows
+
+
+def kept_headings(records, headings) -> list[str]:
+    """The headings of the columns kept with these records, in the order first met, except any
+    that would be read back as one of the sheet's own columns."""
+    taken = {h.casefold() for h in headings}
+    found = {}
+    for record in records:
+        for heading in record.extra or {}:
+            if heading.casefold() not in taken:
+                found.setdefault(heading, None)
+    return list(found)
+
+
+def kept_cells(record, kept: list[str]) -> list[str]:
+    extra = record.extra or {}
+    return [extra.get(heading, "") for heading in kept]
 
 
 def owners(first, others) -> str:
@@ -111,12 +132,13 @@ def measure_rows(programme: Programme) -> list[list]:
                    .select_related("period")):
         targets.setdefault(target.measure_id, {})[target.period.name] = target
     years = sorted({year for by_year in targets.values() for year in by_year})
-    rows = [list(MEASURE_HEADINGS) + [f"Target {year}" for year in years]]
+    kept = kept_headings(measures, MEASURE_HEADINGS)
+    rows = [list(MEASURE_HEADINGS) + [f"Target {year}" for year in years] + kept]
     for m in measures:
         rows.append([
             m.reference, m.title, refs(m.objectives.all()), m.owner.name if m.owner else "",
             UNIT_WORDS.get(m.unit, m.unit), m.polarity, m.frequency, m.description,
-            *(target_cell(targets.get(m.pk, {}).get(year), m) for year in years),
+            *(target_cell(targets.get(m.pk, {}).get(year), m) for year in years), *kept_cells(m, kept),
         ])
     return rows
 
@@ -132,13 +154,15 @@ def target_cell(target: MeasureTarget | None, measure: Measure) -> str:
 
 def risk_rows(programme: Programme) -> list[list]:
     """Headings, then a row per risk. Queries: 1."""
-    rows = [list(RISK_HEADINGS)]
-    for r in Risk.objects.filter(programme=programme).select_related("owner", "objective").order_by("reference"):
+    risks = list(Risk.objects.filter(programme=programme).select_related("owner", "objective").order_by("reference"))
+    kept = kept_headings(risks, RISK_HEADINGS)
+    rows = [list(RISK_HEADINGS) + kept]
+    for r in risks:
         rows.append([
             r.reference, r.title, r.objective.reference if r.objective else "", r.owner.name if r.owner else "",
             r.inherent_likelihood, r.inherent_impact, r.current_likelihood, r.current_impact,
             r.target_likelihood, r.target_impact, rules.uk_date(r.review_date), Risk.Status(r.status).label,
-            r.mitigation, r.description,
+            r.mitigation, r.description, *kept_cells(r, kept),
         ])
     return rows
 

@@ -243,3 +243,39 @@ def test_a_column_the_admin_leaves_out_is_not_kept(programme, priya):
     import_commit(data=csv_bytes(rows), file_name="plan.csv", programme=programme, by=priya, as_at=AS_AT,
                   mapping={"mixed": {"Directorate": "ignore"}})
     assert Objective.objects.get(reference="P1").extra == {}
+
+
+# ---------------------------------------------------------------- round trips
+
+
+def kept(programme) -> dict:
+    records = list(Objective.objects.filter(programme=programme)) + list(Action.objects.filter(programme=programme))
+    return {(type(r).__name__, r.reference): r.extra for r in records if r.extra}
+
+
+def test_a_flat_plan_round_trips_through_the_export_keeping_every_column(programme, priya):
+    from governance.imports.export import export_csv, export_xlsx
+    from tests.factories import ProgrammeFactory
+
+    commit(xlsx({"Action Plan": FLAT_PLAN}), programme, priya)
+    other = ProgrammeFactory(short_name="COPY")
+
+    same = preview(export_xlsx(programme), programme)
+    commit(export_csv(programme), other, priya, "copy.csv")
+
+    assert nothing_changes(same), same["changes"]
+    assert kept(other) == kept(programme) and kept(programme)[("Action", "1")] == {
+        "Links to": "Team Plans\nPDR\nTraining Plan", "Measure": "• No of Managers booked\n• Evaluation forms"}
+
+
+def test_a_register_with_generated_references_round_trips_through_the_export(programme, priya):
+    from governance.imports.export import export_xlsx
+
+    register = {**RISK_REGISTER, "Risks": [row + (["Team"] if i == 0 else ["Commissioning"])
+                                           for i, row in enumerate(RISK_REGISTER["Risks"])]}
+    commit(xlsx(register), programme, priya)
+
+    again = preview(export_xlsx(programme), programme)
+
+    assert nothing_changes(again), again["changes"]
+    assert Risk.objects.get(reference="SSTC001-R1").extra == {"Team": "Commissioning"}
