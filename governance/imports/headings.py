@@ -12,6 +12,7 @@ from .values import financial_year_from_heading
 
 MIXED, OBJECTIVES, ACTIONS, MEASURES, RISKS = "mixed", "objectives", "actions", "measures", "risks"
 IGNORE = "ignore"
+KEEP = "keep"
 TARGET_PREFIX = "target:"
 
 # Field -> what it means, for the mapping screen and the unknown-column warning.
@@ -44,6 +45,7 @@ FIELD_LABELS = {
     "target_impact": "Target impact (1-5)",
     "review_date": "Review date",
     "mitigation": "Mitigation",
+    KEEP: "Keep it with each record, under its heading",
     IGNORE: "Leave this column out",
 }
 
@@ -166,19 +168,20 @@ class Column:
     index: int
     heading: str
     field: str | None  # None: not used (unknown, ignored or a repeat)
-    source: str = "detected"  # detected | mapping
+    source: str = "detected"  # detected | mapping | kept (the admin chose to keep it)
 
     @property
     def kept(self) -> bool:
         """Not read into a field, yet not left out by the admin: kept with its record by heading."""
-        return self.field is None and bool(self.heading) and self.source == "detected"
+        return self.field is None and bool(self.heading) and self.source in ("detected", KEEP)
 
     @property
     def letter(self) -> str:
         return column_letter(self.index)
 
     def as_dict(self) -> dict:
-        return {"column": self.letter, "heading": self.heading, "field": self.field, "source": self.source}
+        return {"column": self.letter, "heading": self.heading, "field": self.field, "source": self.source,
+                "kept": self.kept}
 
 
 def detect_field(heading, kind: str) -> str | None:
@@ -219,6 +222,8 @@ def map_columns(headings, kind: str, mapping: dict | None = None) -> list[Column
         field = field or detect_field(heading, kind)
         if field == IGNORE:
             field, source = None, "mapping"
+        elif field == KEEP:
+            field, source = None, KEEP
         if field in taken:
             field = None
         if field:
@@ -232,6 +237,7 @@ def is_heading_row(cells: list, kind: str, mapping: dict | None = None) -> bool:
     fields = {mapped_field(cell, mapping) or detect_field(cell, kind) for cell in cells if cell is not None}
     fields.discard(None)
     fields.discard(IGNORE)
+    fields.discard(KEEP)
     # A sheet with no reference column (a risk register) is read by its names; the planner gives
     # each row a reference.
     return ("ref" in fields and len(fields) >= 2) or ("title" in fields and len(fields) >= 3)

@@ -153,7 +153,7 @@ def read_layout(workbook: Workbook, issues: Issues, mappings: dict | None = None
 
 def _warn_unknown_columns(layout: SheetLayout, issues: Issues) -> None:
     for column in layout.columns:
-        if column.kept:
+        if column.kept and column.source == "detected":
             issues.warning(layout.name, layout.heading_row, column.heading,
                            f"The column “{column.heading}” (column {column.letter}) is not one the import "
                            "knows, so it is kept with each record as written, under its heading. Choose a "
