@@ -8,12 +8,13 @@ explicit mapping (remembered per programme, or corrected in the browser) wins ov
 import re
 from dataclasses import dataclass
 
-from .values import financial_year_from_heading
+from .values import period_heading
 
 MIXED, OBJECTIVES, ACTIONS, MEASURES, RISKS = "mixed", "objectives", "actions", "measures", "risks"
 IGNORE = "ignore"
 KEEP = "keep"
 TARGET_PREFIX = "target:"
+VALUE_PREFIX = "value:"
 
 # Field -> what it means, for the mapping screen and the unknown-column warning.
 FIELD_LABELS = {
@@ -188,13 +189,17 @@ def detect_field(heading, kind: str) -> str | None:
     normal = normalise_heading(heading)
     if not normal:
         return None
-    if kind == MEASURES and _is_target(heading):
-        return TARGET_PREFIX + financial_year_from_heading(str(heading))
-    return LOOKUP[kind].get(normal)
+    if normal in LOOKUP[kind]:
+        return LOOKUP[kind][normal]
+    if kind == MEASURES and (period := period_heading(heading)):
+        role, label = period
+        return (TARGET_PREFIX if role == "target" else VALUE_PREFIX) + label
+    return None
 
 
 def _is_target(heading) -> bool:
-    return "target" in normalise_heading(heading) and financial_year_from_heading(str(heading)) is not None
+    period = period_heading(heading)
+    return period is not None and period[0] == "target"
 
 
 def mapped_field(heading, mapping: dict | None) -> str | None:

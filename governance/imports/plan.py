@@ -63,6 +63,7 @@ from .values import (
     parse_target,
     parse_weight,
     parse_yes_no,
+    period_spec,
     plain_text,
     ref_key,
     split_delivers,
@@ -116,7 +117,8 @@ class Record:
     m2m: dict = field(default_factory=dict)  # name -> set of keys
     changes: dict = field(default_factory=dict)  # field -> [old, new], as people read them
     progress: dict | None = None  # actions: the progress update to record
-    targets: dict = field(default_factory=dict)  # measures: financial year -> values.Target
+    targets: dict = field(default_factory=dict)  # measures: period name -> values.Target
+    period_values: dict = field(default_factory=dict)  # measures: period name -> Decimal
     placeholder: bool = False
     order: int = 0
     source: SourceRow | None = None  # the row that made it (not repeats); None for a placeholder
@@ -131,7 +133,7 @@ class Plan:
     existing: Existing
     issues: Issues
     sheets: list[SheetLayout]
-    periods_to_create: list[str] = field(default_factory=list)
+    periods_to_create: dict = field(default_factory=dict)  # name -> values.PeriodSpec
     reconciliation: list[dict] = field(default_factory=list)
     error_counts: dict = field(default_factory=dict)
     rows: int = 0
@@ -190,7 +192,7 @@ class Planner:
         self.records = {OBJECTIVE: {}, ACTION: {}, MEASURE: {}, RISK: {}}
         self.known_objectives = set(existing.objectives)
         self.stated = {}  # objective key -> (percent, source row)
-        self.periods_to_create = []
+        self.periods_to_create = {}
         self.objective_order = existing.next_objective_order
         self.action_order = existing.next_action_order
         self.generated = []
@@ -731,6 +733,8 @@ class Planner:
         targets = {name: value for name, value in row.values.items() if name.startswith("target:")}
         for name, value in targets.items():
             self.measure_target(row, record, name, value)
+        for name in [name for name in row.values if name.startswith("value:")]:
+            self.measure_value(row, record, name)
         for name in CHOICES:
             self.measure_choice(row, record, name)
         if first and record.id is None and "unit" not in record.values:
@@ -739,18 +743,45 @@ class Planner:
                 record.values["unit"] = unit
 
     def measure_target(self, row: SourceRow, record: Record, name: str, value) -> None:
-        year = name.removeprefix("target:")
         target = self.parse(parse_target, row, name)
         if target is None:
             return
+        year = self.period(name.removeprefix("target:"))
         earlier = record.targets.get(year)
         if earlier is not None and earlier != target:
             self.warn(row, name, f"{record.ref} has two different targets for {year}; the import keeps the "
                       f"first ({earlier.text or show(earlier.value)}).")
             return
         record.targets[year] = target
-        if year not in self.existing.periods and year not in self.periods_to_create:
-            self.periods_to_create.append(year)
+
+    def measure_value(self, row: SourceRow, record: Record, name: str) -> None:
+        """A value for a period ("Apr-24", "Q1 actual"): a number, kept per period."""
+        value = self.parse(parse_target, row, name)
+        if value is None:
+            return
+        period = self.period(name.removeprefix("value:"))
+        if value.value is None:
+            if value.text.lower() not in {"-", "–", "n/a", "na", "tbc", "nil"}:
+                self.warn(row, name, f"“{value.text}” is not a number, so {record.ref} has no value for {period}.")
+            return
+        earlier = record.period_values.get(period)
+        if earlier is not None and earlier != value.value:
+            self.warn(row, name, f"{record.ref} has two different values for {period}; the import keeps the "
+                      f"first ({show(earlier)}).")
+            return
+        record.period_values[period] = value.value
+
+    def period(self, label: str) -> str:
+        """The name of the period a column's label names: the existing period of that kind and start
+        (whatever it is called), else one the import creates."""
+        spec = period_spec(label, self.as_at)
+        if spec.name in self.existing.periods:
+            return spec.name
+        same = self.existing.period_names.get((spec.kind, spec.start))
+        if same is not None:
+            return same
+        self.periods_to_create.setdefault(spec.name, spec)
+        return spec.name
 
     def measure_choice(self, row: SourceRow, record: Record, name: str) -> None:
         if name not in row.values or name in record.values:
@@ -849,6 +880,11 @@ class Planner:
             if old is None or old["value"] != target.value or old["text"] != target.text:
                 before = None if old is None else (old["text"] or show(old["value"]))
                 record.changes[f"target {year}"] = [before, target.text or show(target.value)]
+        for name, value in record.period_values.items():
+            period_id = self.existing.periods.get(name)
+            old = self.existing.values.get((row["id"], period_id)) if period_id else None
+            if old is None or old["value"] != value:
+                record.changes[f"value {name}"] = [None if old is None else show(old["value"]), show(value)]
         if record.changes:
             record.op = UPDATE
 

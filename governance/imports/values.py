@@ -440,6 +440,77 @@ def financial_year_dates(name: str) -> tuple[date, date]:
     return date(start, 4, 1), date(start + 1, 3, 31)
 
 
+# ---------------------------------------------------------------- measures per period
+
+_QUARTER_HEADING = re.compile(r"\bq\s*([1-4])\b")
+_MONTH_HEADING = re.compile(rf"\b{_MONTH}[\s/-]*'?(\d{{4}}|\d{{2}})\b")
+_VALUE_WORDS = re.compile(r"\b(actual|actuals|value|outturn|result|achieved|performance)\b")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+
+
+def period_heading(heading) -> tuple[str, str] | None:
+    """("target" or "value", the period) a measure's column holds: "Target 2012/13" is the target
+    for 2012/13; "Q1 target" for Q1 (of the as-at date's year unless the heading names one);
+    "Apr-24" and "2024/25 Q2 actual" are values. A year with neither word is not a period column."""
+    text = " ".join(str(heading or "").split())
+    low = text.lower()
+    role = "target" if "target" in low else ("value" if _VALUE_WORDS.search(low) else None)
+    year = financial_year_from_heading(text)
+    quarter = _QUARTER_HEADING.search(low)
+    month = _MONTH_HEADING.search(low)
+    if quarter:
+        label = f"{year} Q{quarter.group(1)}" if year else f"Q{quarter.group(1)}"
+    elif month and not year:
+        label = f"{MONTH_NAMES[MONTHS[month.group(1)] - 1]} {full_year(month.group(2))}"
+    elif year:
+        label = year
+    else:
+        return None
+    if role is None:
+        if not (quarter or month):
+            return None
+        role = "value"
+    return role, label
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    """A reporting period as the import names and creates it: "2024/25", "2024/25 Q1", "April 2024"."""
+
+    name: str
+    kind: str  # year | quarter | month (ReportingPeriod.Kind)
+    financial_year: str
+    quarter: int | None
+    start: date
+    end: date
+
+
+def financial_year_name(start_year: int) -> str:
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def period_spec(label: str, as_at: date) -> PeriodSpec:
+    """The period a heading's label names; a quarter with no year is in the as-at date's year."""
+    if match := re.fullmatch(r"(?:(\d{4}/\d{2}) )?Q([1-4])", label):
+        year = match.group(1) or financial_year_name(as_at.year if as_at.month >= 4 else as_at.year - 1)
+        quarter = int(match.group(2))
+        first_month = 4 + 3 * (quarter - 1)
+        start_year = int(year[:4]) + (first_month > 12)
+        start = date(start_year, (first_month - 1) % 12 + 1, 1)
+        end_month = (first_month + 2 - 1) % 12 + 1
+        return PeriodSpec(f"{year} Q{quarter}", "quarter", year, quarter, start,
+                          month_end(start_year, end_month))
+    if match := re.fullmatch(r"([A-Za-z]+) (\d{4})", label):
+        month, year = MONTHS[match.group(1).lower()], int(match.group(2))
+        fy_start = year if month >= 4 else year - 1
+        quarter = ((month - 4) % 12) // 3 + 1
+        return PeriodSpec(label, "month", financial_year_name(fy_start), quarter, date(year, month, 1),
+                          month_end(year, month))
+    start, end = financial_year_dates(label)
+    return PeriodSpec(label, "year", label, None, start, end)
+
+
 # ---------------------------------------------------------------- references and text
 
 

@@ -279,3 +279,63 @@ def test_a_register_with_generated_references_round_trips_through_the_export(pro
 
     assert nothing_changes(again), again["changes"]
     assert Risk.objects.get(reference="SSTC001-R1").extra == {"Team": "Commissioning"}
+
+
+# ---------------------------------------------------------------- measures per period
+
+MEASURES_BY_PERIOD = {"Measures": [
+    ["Reference", "Measure Description", "Q1 target", "Q2 target", "Target 2025/26", "Apr-24", "May-24",
+     "Q1 actual"],
+    ["M1", "Staff sickness (days lost)", 2.5, 2.4, "TBC", 2.7, 2.6, 7.9],
+    ["M2", "Reviews completed", "95%", "95%", None, "-", 91, None],
+]}
+
+
+def test_targets_and_values_in_period_columns_are_kept_per_period(programme, priya):
+    from decimal import Decimal
+
+    from actionplans.models import MeasureTarget, MeasureValue
+
+    commit(xlsx(MEASURES_BY_PERIOD), programme, priya)
+
+    targets = {(t.measure.reference, t.period.name): (t.value, t.text)
+               for t in MeasureTarget.objects.select_related("measure", "period")}
+    values = {(v.measure.reference, v.period.name): v.value for v in MeasureValue.objects.select_related(
+        "measure", "period")}
+    assert targets[("M1", "2024/25 Q1")] == (Decimal("2.5"), "")
+    assert targets[("M1", "2024/25 Q2")] == (Decimal("2.4"), "")
+    assert targets[("M1", "2025/26")] == (None, "TBC")
+    assert targets[("M2", "2024/25 Q1")] == (Decimal(95), "")
+    assert values == {("M1", "April 2024"): Decimal("2.7"), ("M1", "May 2024"): Decimal("2.6"),
+                      ("M1", "2024/25 Q1"): Decimal("7.9"), ("M2", "May 2024"): Decimal(91)}
+    from programmes.models import ReportingPeriod
+    april = ReportingPeriod.objects.get(name="April 2024")
+    assert (april.kind, april.quarter, april.financial_year, str(april.end)) == ("month", 1, "2024/25", "2024-04-30")
+
+
+def test_an_existing_period_of_another_name_is_used_for_its_dates(programme, priya):
+    from datetime import date
+
+    from tests.factories import ReportingPeriodFactory
+    month = ReportingPeriodFactory(name="2024/25 M01", kind="month", financial_year="2024/25", quarter=1,
+                                   start=date(2024, 4, 1), end=date(2024, 4, 30))
+
+    commit(xlsx(MEASURES_BY_PERIOD), programme, priya)
+
+    from decimal import Decimal
+
+    from actionplans.models import MeasureValue
+    assert MeasureValue.objects.get(measure__reference="M1", period=month).value == Decimal("2.7")
+
+
+def test_measures_per_period_round_trip_through_the_export(programme, priya):
+    from governance.imports.export import export_xlsx
+
+    commit(xlsx(MEASURES_BY_PERIOD), programme, priya)
+    again = preview(export_xlsx(programme), programme)
+    changed = {**MEASURES_BY_PERIOD, "Measures": [list(r) for r in MEASURES_BY_PERIOD["Measures"]]}
+    changed["Measures"][1][5] = 2.8
+    edited = preview(xlsx(changed), programme)
+
+    assert nothing_changes(again), again["changes"]
+    assert edited["changes"]["measures"][0]["fields"] == {"value April 2024": ["2.7", "2.8"]}
