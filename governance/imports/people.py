@@ -119,15 +119,18 @@ class People:
         for key, name in full_names:
             if " " in name:
                 by_initials[initials_of(name)].append((key, name))
-        others = [name for _, name in full_names]
-        keys = [key for key, _ in full_names]
+        # Compared within the first letter of the surname: "Elliot"/"Elliott", "Pete"/"Peter Kelleher".
+        blocks = defaultdict(list)
+        for key, name in full_names:
+            blocks[_surname_letter(name)].append((key, name))
         for person in new:
             if person.initials:
                 candidates = [(key, name) for key, name in by_initials.get(person.initials.upper(), [])]
             else:
-                matches = process.extract(person.name, others, scorer=fuzz.ratio, processor=str.casefold,
-                                          score_cutoff=LIKELY_SAME, limit=5)
-                candidates = [(keys[index], name) for name, _score, index in matches if keys[index] != person.key]
+                block = blocks[_surname_letter(person.name)]
+                matches = process.extract(person.name, [name for _, name in block], scorer=fuzz.ratio,
+                                          processor=str.casefold, score_cutoff=LIKELY_SAME, limit=5)
+                candidates = [block[index] for _name, _score, index in matches if block[index][0] != person.key]
             for key, name in candidates:
                 pair = frozenset((person.key, key))
                 if pair in seen:
@@ -136,3 +139,8 @@ class People:
                 found.append({"name": person.name, "like": name, "like_is_new": key.startswith("new:"),
                               "sheet": person.sheet, "row": person.row})
         return found
+
+
+def _surname_letter(name: str) -> str:
+    words = name.casefold().split()
+    return words[-1][:1] if words else ""
