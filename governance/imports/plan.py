@@ -45,7 +45,7 @@ from programmes.html import sanitise_rich_text
 
 from .existing import Existing
 from .issues import Issues
-from .layouts import ACTION, MEASURE, OBJECTIVE, RISK, Layout, SheetLayout, SourceRow
+from .layouts import ACTION, MEASURE, OBJECTIVE, REFERENCE_LENGTH, RISK, Layout, SheetLayout, SourceRow
 from .people import People
 from .reconcile import reconcile
 from .values import (
@@ -516,7 +516,11 @@ class Planner:
         for candidates in parse_links(row.values["delivers"]):
             key = next((ref_key(c) for c in candidates if ref_key(c) in self.known_objectives), None)
             if key is None:
-                written = candidates[-1][:40]
+                written = candidates[-1]
+                if len(written) > REFERENCE_LENGTH:
+                    self.fail(row, "delivers", f"“{written[:40]}…” is too long to be an objective's reference "
+                              f"(at most {REFERENCE_LENGTH} characters).")
+                    continue
                 if ref_key(written) not in self.records[OBJECTIVE]:
                     self.warn(row, "delivers", f"Objective {written} is not in the file or the programme, so "
                               f"the import creates it as “Objective {written}”. Give it its proper name "
@@ -617,7 +621,16 @@ class Planner:
                     found[kind].setdefault((None, row["title"].casefold()), row["reference"])
         return found
 
-    def missing_objective(self, row: SourceRow, record: Record, written: str, name: str) -> str:
+    def missing_objective(self, row: SourceRow, record: Record, written: str, name: str) -> str | None:
+        if not ref_key(written):
+            self.warn(row, name, f"The {row.column(name) or name} cell of {record.ref} names no objective, so the "
+                      "link was left out.")
+            return None
+        if len(written) > REFERENCE_LENGTH:
+            self.fail(row, name, f"“{written[:40]}…” is not the reference of an objective in the file or the "
+                      f"programme, and too long to be one (at most {REFERENCE_LENGTH} characters). Write the "
+                      "objective's reference.")
+            return None
         self.warn(row, name, f"{record.ref} belongs to objective {written}, which is not in the file or the "
                   f"programme, so the import creates {written} with its reference as its name. Give it a "
                   "proper name afterwards.")

@@ -2,6 +2,7 @@
 hold, text longer than its field. Each is refused with its sheet, row and column, nothing written."""
 
 import io
+import os
 import zipfile
 
 import pytest
@@ -233,3 +234,53 @@ def test_an_owner_name_longer_than_a_name_is_refused(programme):
     summary = import_preview(data=data, file_name="plan.csv", programme=programme, as_at=AS_AT).summary()
 
     assert "at most 200" in errors_at(summary)[("plan.csv", 2, "Owner")]
+
+
+# ---------------------------------------------------------------- a preview that passes commits
+
+NASTY = ["NaN", "inf", "-Infinity", "1e999", "-1e999", "1E+20", "-5", "0.000001", "99999.999", "x" * 600,
+         "31/02/2024", "=cmd|' /C calc'!A0", "<script>alert(1)</script>", "£" * 250, "TBC", "#DIV/0!",
+         "Q1 / Q2 and Q3", "• one\n• two"]
+PLAN_HEADINGS = ["Ref.", "Name", "Parent", "Owner", "Start Date", "Due Date", "Revised Due Date", "Status",
+                 "% Complete", "RAG", "RAG reason", "Latest Note", "Weight", "Delivers against", "Milestone y/n",
+                 "Description", "Directorate"]
+MEASURE_HEADINGS = ["Reference", "Measure Description", "Objective", "Unit", "Polarity", "Frequency",
+                    "Target 2024/25", "Q1 target", "Apr-24", "Q2 actual"]
+RISK_HEADINGS = ["Risk Reference", "Risk Description", "Objective", "Risk Owner", "Likelihood", "Impact",
+                 "Inherent likelihood", "Target impact", "Review date", "Status", "Mitigation"]
+
+
+def workbook_with(sheet: str, headings: list, column: int, value) -> bytes:
+    good = {"Action Plan": ["P1.1", "Action", "P1", "Sam Officer", "1/4/2024", "30/9/2024", None, "In progress",
+                            "50%", "G", None, "Fine", 1, "P1", "no", "Text", "Adults"],
+            "Measures": ["M1", "Measure", "P1", "number", "higher", "quarterly", 5, 5, 4, 6],
+            "Risks": ["R1", "Risk", "P1", "Sam Officer", 3, 3, 4, 2, "1/1/2025", "Open", "Watch it"]}[sheet]
+    row = list(good)
+    row[column] = value
+    sheets = {"Action Plan": [PLAN_HEADINGS, ["P1", "Objective"] + [None] * (len(PLAN_HEADINGS) - 2)]}
+    if sheet == "Action Plan":
+        sheets["Action Plan"].append(row)
+    else:
+        sheets[sheet] = [headings, row]
+    return xlsx(sheets)
+
+
+CASES = [(sheet, headings, column, value) for sheet, headings in (("Action Plan", PLAN_HEADINGS),
+                                                                  ("Measures", MEASURE_HEADINGS),
+                                                                  ("Risks", RISK_HEADINGS))
+         for column in range(len(headings)) for value in NASTY]
+
+
+# Every 7th of the 684 cases, so that each value and each column is met; NASTY_STEP=1 runs them all.
+@pytest.mark.parametrize("case", range(0, len(CASES), int(os.environ.get("NASTY_STEP", 7))))
+def test_whatever_a_cell_holds_the_preview_answers_and_a_preview_that_passes_commits(programme, priya, case):
+    sheet, headings, column, value = CASES[case]
+    data = workbook_with(sheet, headings, column, value)
+
+    preview = import_preview(data=data, file_name="plan.xlsx", programme=programme, as_at=AS_AT)
+    commit = import_commit(data=data, file_name="plan.xlsx", programme=programme, by=priya, as_at=AS_AT)
+
+    assert commit.ok == preview.ok, (headings[column], value, [e.message for e in commit.errors])
+    assert all(e.row and e.column for e in preview.errors), [e.as_dict() for e in preview.errors]
+    assert not any("unexpectedly" in e.message or "refused a write" in e.message for e in commit.errors)
+
