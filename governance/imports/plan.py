@@ -45,7 +45,16 @@ from programmes.html import sanitise_rich_text
 
 from .existing import Existing
 from .issues import Issues
-from .layouts import ACTION, MEASURE, OBJECTIVE, REFERENCE_LENGTH, RISK, Layout, SheetLayout, SourceRow
+from .layouts import (
+    ACTION,
+    MEASURE,
+    OBJECTIVE,
+    REFERENCE_LENGTH,
+    RISK,
+    Layout,
+    SheetLayout,
+    SourceRow,
+)
 from .people import People
 from .reconcile import reconcile
 from .values import (
