@@ -9,6 +9,7 @@ and "Rachael Elliott", "PK" and "Pete Kelleher") are proposed in the preview, ne
 silently: the admin's choice comes back as `merges` {name as written: the name to use instead}.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -130,7 +131,8 @@ class People:
                 block = blocks[_surname_letter(person.name)]
                 matches = process.extract(person.name, [name for _, name in block], scorer=fuzz.ratio,
                                           processor=str.casefold, score_cutoff=LIKELY_SAME, limit=5)
-                candidates = [block[index] for _name, _score, index in matches if block[index][0] != person.key]
+                candidates = [block[index] for name, _score, index in matches
+                              if block[index][0] != person.key and _digits(name) == _digits(person.name)]
             for key, name in candidates:
                 pair = frozenset((person.key, key))
                 if pair in seen:
@@ -144,3 +146,8 @@ class People:
 def _surname_letter(name: str) -> str:
     words = name.casefold().split()
     return words[-1][:1] if words else ""
+
+
+def _digits(name: str) -> list[str]:
+    """"Officer 1" and "Officer 10" differ by their numbers, not their spelling."""
+    return re.findall(r"\d+", name)

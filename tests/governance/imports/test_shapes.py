@@ -339,3 +339,10 @@ def test_measures_per_period_round_trip_through_the_export(programme, priya):
 
     assert nothing_changes(again), again["changes"]
     assert edited["changes"]["measures"][0]["fields"] == {"value April 2024": ["2.7", "2.8"]}
+
+
+def test_names_that_differ_by_a_number_are_not_proposed_as_one_person(programme, priya):
+    rows = [["Ref.", "Name", "Owner"], ["P1", "Objective", "Officer 1"], ["P2", "Objective", "Officer 10"],
+            ["P3", "Objective", "Officer 11"]]
+
+    assert commit(csv_bytes(rows), programme, priya, "plan.csv")["duplicates"] == []
