@@ -348,6 +348,7 @@ def test_the_preview_shows_the_start_date_the_generated_references_and_the_choic
     programme.save()
     run = previewed(programme, priya, django_capture_on_commit_callbacks, csv_bytes(FLAT_ROWS), "workforce.csv")
 
+    assert queries(office, run_url(run)) <= QUERY_CEILING
     html = body(office.get(run_url(run)))
 
     assert "The programme starts on 1 April 2024 (1 April of the financial year of the as-at date)" in html

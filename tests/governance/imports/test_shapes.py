@@ -346,3 +346,13 @@ def test_names_that_differ_by_a_number_are_not_proposed_as_one_person(programme,
             ["P3", "Objective", "Officer 11"]]
 
     assert commit(csv_bytes(rows), programme, priya, "plan.csv")["duplicates"] == []
+
+
+def test_a_leads_bulleted_list_written_in_html_is_a_links_to_note_too(programme, priya):
+    from .builders import seed_004
+
+    commit(seed_004(), programme, priya)
+
+    assert Action.objects.get(reference="1").extra["Links to"] == "Team Plans\nPDR\nTraining Plan"
+    assert Action.objects.get(reference="1").extra["Measure"] == "• No of Managers booked onto sessions (Sept 09)"
+    assert Action.objects.get(reference="4").extra["Milestone"] == "IDENTIFY"
