@@ -183,6 +183,11 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, CellProblem | None]:
             "The file is called .csv but is an Excel workbook. Rename it to .xlsx, or save it from "
             "Excel as CSV."
         )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16 with its mark
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError as error:
+            raise _bad_byte(data, error.start, "It is UTF-16 text with a byte that is not UTF-16") from None
     if b"\x00" in data:
         raise ImportRejected("The file is called .csv but is not text (it holds binary data).")
     try:
@@ -203,7 +208,7 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, CellProblem | None]:
 
 def _bad_byte(data: bytes, position: int, why: str) -> ImportRejected:
     """Refuse a CSV, naming the row (counted as the CSV reader counts them) and the byte."""
-    before = data[:position].decode("utf-8", errors="replace")
+    before = data[:position].decode("utf-8", errors="replace").replace("\x00", "")  # UTF-16: its NULs
     row = sum(1 for _ in csv.reader(io.StringIO(before, newline=""))) or 1
     if before.endswith(("\n", "\r")):
         row += 1

@@ -284,3 +284,16 @@ def test_whatever_a_cell_holds_the_preview_answers_and_a_preview_that_passes_com
     assert all(e.row and e.column for e in preview.errors), [e.as_dict() for e in preview.errors]
     assert not any("unexpectedly" in e.message or "refused a write" in e.message for e in commit.errors)
 
+
+
+def test_excels_unicode_text_utf16_with_its_mark_is_read():
+    data = "Ref.\tName\r\nA1\tDeliver £1.6 million – café\r\n".encode("utf-16")
+
+    assert read_file(data, "plan.csv").sheets[0].rows == [["Ref.", "Name"], ["A1", "Deliver £1.6 million – café"]]
+
+
+def test_utf16_with_a_broken_character_is_refused_with_its_row():
+    data = "Ref.\tName\r\nA1\tFine\r\n".encode("utf-16") + b"\x00\xd8"  # half of a surrogate pair
+
+    with pytest.raises(ImportRejected, match=r"UTF-16 .* row 3"):
+        read_file(data, "plan.csv")
