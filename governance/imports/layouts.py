@@ -11,8 +11,9 @@ have) are skipped.
 
 - A flat plan (one sheet numbered 1, 2, 3 with no objective rows, as seed 004's action plan):
   when no reference on a mixed sheet belongs to another (no "1.2", "ASC2401.A") and the sheet
-  has columns only actions carry (status or RAG, owner, dates, percent, milestone), every row
-  is an action.
+  has a column only actions carry (status, RAG, percent, start or revised date, milestone) or
+  its name column is headed "Action", every row is an action. (Owners and due dates do not
+  decide: lists of objectives have them too.)
 - A row with no reference is read all the same (the planner gives it one from its parent and
   its place); on a mixed sheet its parent is the objective row above it.
 - A column the import does not know is kept with its record (`extra`, by its heading), unless
