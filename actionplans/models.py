@@ -47,6 +47,10 @@ class Action(models.Model):
     contributes_to = models.ManyToManyField(
         Objective, blank=True, related_name="contributing_actions"
     )
+    extra = models.JSONField(
+        default=dict, blank=True,
+        help_text="Columns of an imported spreadsheet that no field reads, by heading, as written.",
+    )
 
     # Stored results of the rules engine, kept true by programmes.services.
     computed_rag = models.CharField(
@@ -161,6 +165,10 @@ class Measure(models.Model):
     )
     objectives = models.ManyToManyField(Objective, blank=True, related_name="measures")
     description = models.TextField(blank=True)
+    extra = models.JSONField(
+        default=dict, blank=True,
+        help_text="Columns of an imported spreadsheet that no field reads, by heading, as written.",
+    )
 
     class Meta:
         ordering = ["reference"]

@@ -127,6 +127,10 @@ class Risk(models.Model):
     mitigating_actions = models.ManyToManyField(
         "actionplans.Action", blank=True, related_name="mitigates"
     )
+    extra = models.JSONField(
+        default=dict, blank=True,
+        help_text="Columns of an imported spreadsheet that no field reads, by heading, as written.",
+    )
 
     class Meta:
         ordering = ["programme", "reference"]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("imports/new/", views.import_new, name="import_new"),
     path("imports/<int:pk>/", views.import_run, name="import_run"),
     path("imports/<int:pk>/columns/", views.import_run_mapping, name="import_run_mapping"),
+    path("imports/<int:pk>/choices/", views.import_run_choices, name="import_run_choices"),
     path("imports/<int:pk>/import/", views.import_run_commit, name="import_run_commit"),
     # "boards" and "risks" are in the site navigation too.
     path("boards/", pages.boards, name="boards"),

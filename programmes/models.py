@@ -183,6 +183,10 @@ class Objective(models.Model):
     )
     subgroup = models.CharField(max_length=500, blank=True)
     dependencies = models.TextField(blank=True)
+    extra = models.JSONField(
+        default=dict, blank=True,
+        help_text="Columns of an imported spreadsheet that no field reads, by heading, as written.",
+    )
 
     rollup_percent = models.FloatField(null=True, blank=True, editable=False)
     rollup_calculated_percent = models.FloatField(null=True, blank=True, editable=False)
@@ -373,6 +377,11 @@ class ImportRun(models.Model):
     data = models.BinaryField(editable=False)
     as_at = models.DateField(null=True, blank=True, help_text="Date of the progress updates; today if blank.")
     mapping = models.JSONField(default=dict, blank=True)
+    options = models.JSONField(
+        default=dict, blank=True,
+        help_text="The admin's choices in the preview: the programme's start date, the name of a flat "
+                  "plan's objective, which likely duplicates of people to merge.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db import connection
 
-from actionplans.models import Action, Measure, MeasureTarget, ProgressUpdate
+from actionplans.models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
 from actionplans.rollup import history_as_at
 from actionplans.services import update_becomes_current
 from governance.models import Risk
@@ -15,14 +15,15 @@ from programmes.models import Objective, Person, ReportingPeriod
 from .values import ref_key
 
 OBJECTIVE_FIELDS = ("id", "reference", "title", "description", "parent_id", "owner_id", "due_date",
-                    "timeframe", "weight", "kind", "manual_percent", "order")
+                    "timeframe", "weight", "kind", "manual_percent", "order", "extra")
 ACTION_FIELDS = ("id", "reference", "title", "description", "objective_id", "responsible_id", "start_date",
                  "due_date", "due_note", "revised_due_date", "is_milestone", "weight", "status", "percent",
-                 "declared_rag", "declared_rag_reason", "last_updated_on", "order", "version")
-MEASURE_FIELDS = ("id", "reference", "title", "description", "owner_id", "unit", "polarity", "frequency")
+                 "declared_rag", "declared_rag_reason", "last_updated_on", "order", "version", "extra")
+MEASURE_FIELDS = ("id", "reference", "title", "description", "owner_id", "unit", "polarity", "frequency",
+                  "extra")
 RISK_FIELDS = ("id", "reference", "title", "description", "owner_id", "objective_id", "review_date",
                "mitigation", "status", "current_likelihood", "current_impact", "inherent_likelihood",
-               "inherent_impact", "target_likelihood", "target_impact")
+               "inherent_impact", "target_likelihood", "target_impact", "extra")
 PERSON_FIELDS = ("id", "name", "email", "initials", "is_group")
 PROGRESS_FIELDS = ("status", "percent", "declared_rag", "declared_rag_reason", "commentary")
 
@@ -37,6 +38,8 @@ class Existing:
     risks: dict = field(default_factory=dict)
     people: list = field(default_factory=list)
     periods: dict = field(default_factory=dict)  # name -> id
+    period_names: dict = field(default_factory=dict)  # (kind, start) -> name
+    values: dict = field(default_factory=dict)  # (measure id, period id) -> row
     objective_leads: dict = field(default_factory=lambda: defaultdict(set))
     objective_contributes: dict = field(default_factory=lambda: defaultdict(set))
     action_leads: dict = field(default_factory=lambda: defaultdict(set))
@@ -83,8 +86,11 @@ def load_existing(programme_id: int | None, *, lock: bool = False, as_at: date |
     only when there are any)."""
     existing = Existing(
         people=list(Person.objects.order_by("id").values(*PERSON_FIELDS)),
-        periods=dict(ReportingPeriod.objects.values_list("name", "id")),
     )
+    for period_id, name, kind, start in ReportingPeriod.objects.order_by("id").values_list("id", "name", "kind",
+                                                                                        "start"):
+        existing.periods[name] = period_id
+        existing.period_names.setdefault((kind, start), name)
     if programme_id is None:
         existing.index()
         return existing
@@ -112,6 +118,11 @@ def load_existing(programme_id: int | None, *, lock: bool = False, as_at: date |
         (t["measure_id"], t["period_id"]): t
         for t in MeasureTarget.objects.filter(measure__programme_id=programme_id)
         .values("id", "measure_id", "period_id", "value", "text")
+    }
+    existing.values = {
+        (v["measure_id"], v["period_id"]): v
+        for v in MeasureValue.objects.filter(measure__programme_id=programme_id)
+        .values("id", "measure_id", "period_id", "value")
     }
     existing.latest_commentary = latest_commentary(programme_id)
     if as_at is not None and any(not update_becomes_current(as_at, a["last_updated_on"])

@@ -4,8 +4,14 @@ one of risks. Small on purpose: it exists so that export-then-import can be test
 committee exports come later. Text that a spreadsheet would run as a formula is escaped
 (programmes.spreadsheets) and the import reads it back as it was.
 
-What the import does not read is not exported: a measure's tolerance and its targets for
-quarters or months, a risk's links to mitigating actions. A yearly target goes out in the words
+The columns the import kept without reading (a record's `extra`: "Directorate", "Measure",
+"Links to") go out after the others, under their own headings, so a round trip keeps them.
+
+A measure's targets and values go out a column per period ("Target 2024/25", "Target 2024/25 Q1",
+"Target April 2024", "Actual 2024/25 Q1"), headed so that the import finds the same period.
+
+What the import does not read is not exported: a measure's tolerance, a risk's links to
+mitigating actions. A target goes out in the words
 the pages show (actionplans.measures: "£850K", "80% to 90%"), or as its bare number when it has
 no words; the import reads a band's words back as the target's text.
 """
@@ -14,7 +20,7 @@ import csv
 import io
 
 from actionplans.measures import target_words
-from actionplans.models import Action, Measure, MeasureTarget
+from actionplans.models import Action, Measure, MeasureTarget, MeasureValue
 from governance.models import Risk
 from programmes import rules
 from programmes.choices import ObjectiveKind, Status
@@ -22,6 +28,7 @@ from programmes.models import Objective, Programme, ReportingPeriod
 from programmes.spreadsheets import safe_row
 
 from .existing import latest_commentary
+from .values import MONTH_NAMES
 
 HEADINGS = ("Ref.", "Type", "Name", "Parent", "Owner", "Start Date", "Due Date", "Revised Due Date",
             "Status", "% Complete", "RAG", "RAG reason", "Latest Note", "Weight", "Delivers against",
@@ -41,16 +48,34 @@ def export_rows(programme: Programme) -> list[list]:
         children.setdefault(objective.parent_id, []).append(objective)
     for action in actions:
         actions_of.setdefault(action.objective_id, []).append(action)
-    rows = [list(HEADINGS)]
+    kept = kept_headings(objectives + actions, HEADINGS)
+    rows = [list(HEADINGS) + kept]
 
     def walk(parent_id):
         for objective in children.get(parent_id, ()):
-            rows.append(objective_row(objective))
-            rows.extend(action_row(a, notes.get(a.pk, "")) for a in actions_of.get(objective.pk, ()))
+            rows.append(objective_row(objective) + kept_cells(objective, kept))
+            rows.extend(action_row(a, notes.get(a.pk, "")) + kept_cells(a, kept) for a in actions_of.get(objective.pk, ()))
             walk(objective.pk)
 
     walk(None)
     return rows
+
+
+def kept_headings(records, headings) -> list[str]:
+    """The headings of the columns kept with these records, in the order first met, except any
+    that would be read back as one of the sheet's own columns."""
+    taken = {h.casefold() for h in headings}
+    found = {}
+    for record in records:
+        for heading in record.extra or {}:
+            if heading.casefold() not in taken:
+                found.setdefault(heading, None)
+    return list(found)
+
+
+def kept_cells(record, kept: list[str]) -> list[str]:
+    extra = record.extra or {}
+    return [extra.get(heading, "") for heading in kept]
 
 
 def owners(first, others) -> str:
@@ -102,21 +127,40 @@ RISK_HEADINGS = ("Risk Reference", "Risk Description", "Objective", "Risk Owner"
                  "Review date", "Status", "Mitigation", "Description")
 
 
+def period_label(period: ReportingPeriod) -> str:
+    """A period as a heading names it, whatever the period is called here ("2024/25 M01")."""
+    if period.kind == ReportingPeriod.Kind.MONTH:
+        return f"{MONTH_NAMES[period.start.month - 1]} {period.start.year}"
+    if period.kind == ReportingPeriod.Kind.QUARTER and period.quarter:
+        return f"{period.financial_year} Q{period.quarter}"
+    return period.financial_year or period.name
+
+
 def measure_rows(programme: Programme) -> list[list]:
-    """Headings, then a row per measure with a target column per financial year. Queries: 3."""
+    """Headings, then a row per measure with a column per period for its targets, then for its
+    values. Queries: 4."""
     measures = list(Measure.objects.filter(programme=programme).select_related("owner")
                     .prefetch_related("objectives").order_by("reference"))
-    targets = {}
-    for target in (MeasureTarget.objects.filter(measure__in=measures, period__kind=ReportingPeriod.Kind.YEAR)
-                   .select_related("period")):
-        targets.setdefault(target.measure_id, {})[target.period.name] = target
-    years = sorted({year for by_year in targets.values() for year in by_year})
-    rows = [list(MEASURE_HEADINGS) + [f"Target {year}" for year in years]]
+    targets, values, periods = {}, {}, {}
+    for target in MeasureTarget.objects.filter(measure__in=measures).select_related("period"):
+        targets.setdefault(target.measure_id, {})[target.period_id] = target
+        periods[target.period_id] = target.period
+    for value in MeasureValue.objects.filter(measure__in=measures).select_related("period"):
+        values.setdefault(value.measure_id, {})[value.period_id] = value
+        periods[value.period_id] = value.period
+    order = sorted(periods.values(), key=lambda p: (p.start, -p.end.toordinal()))
+    target_periods = [p for p in order if any(p.pk in by_period for by_period in targets.values())]
+    value_periods = [p for p in order if any(p.pk in by_period for by_period in values.values())]
+    kept = kept_headings(measures, MEASURE_HEADINGS)
+    rows = [list(MEASURE_HEADINGS) + [f"Target {period_label(p)}" for p in target_periods]
+            + [f"Actual {period_label(p)}" for p in value_periods] + kept]
     for m in measures:
+        mine = values.get(m.pk, {})
         rows.append([
             m.reference, m.title, refs(m.objectives.all()), m.owner.name if m.owner else "",
             UNIT_WORDS.get(m.unit, m.unit), m.polarity, m.frequency, m.description,
-            *(target_cell(targets.get(m.pk, {}).get(year), m) for year in years),
+            *(target_cell(targets.get(m.pk, {}).get(p.pk), m) for p in target_periods),
+            *(number(mine[p.pk].value) if p.pk in mine else "" for p in value_periods), *kept_cells(m, kept),
         ])
     return rows
 
@@ -132,13 +176,15 @@ def target_cell(target: MeasureTarget | None, measure: Measure) -> str:
 
 def risk_rows(programme: Programme) -> list[list]:
     """Headings, then a row per risk. Queries: 1."""
-    rows = [list(RISK_HEADINGS)]
-    for r in Risk.objects.filter(programme=programme).select_related("owner", "objective").order_by("reference"):
+    risks = list(Risk.objects.filter(programme=programme).select_related("owner", "objective").order_by("reference"))
+    kept = kept_headings(risks, RISK_HEADINGS)
+    rows = [list(RISK_HEADINGS) + kept]
+    for r in risks:
         rows.append([
             r.reference, r.title, r.objective.reference if r.objective else "", r.owner.name if r.owner else "",
             r.inherent_likelihood, r.inherent_impact, r.current_likelihood, r.current_impact,
             r.target_likelihood, r.target_impact, rules.uk_date(r.review_date), Risk.Status(r.status).label,
-            r.mitigation, r.description,
+            r.mitigation, r.description, *kept_cells(r, kept),
         ])
     return rows
 

@@ -72,3 +72,60 @@ class ImportMappingForm(forms.Form):
                 if chosen != column.field or column.source == "mapping":
                     mapping.setdefault(sheet.key, {})[column.heading] = chosen
         return mapping
+
+
+class ImportChoicesForm(forms.Form):
+    """The admin's choices in the preview: the programme's start date, the name of a flat plan's
+    one objective, and for each likely duplicate whether the two names are one person."""
+
+    APART, MERGE = "apart", "merge"
+
+    start_date = forms.DateField(
+        label="Start date of the programme",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Actions with no start date of their own are measured from it, so their colours are right "
+                  "for the as-at date.",
+        error_messages={"required": "Enter the start date of the programme.",
+                        "invalid": "Enter the start date as a real date, like 1/4/2024."},
+    )
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+        if report.start_date:
+            self.fields["start_date"].initial = report.start_date["date"]
+        if report.flat_objective:
+            self.fields["objective_title"] = forms.CharField(
+                label=f"Name of the objective the plan's actions sit under ({report.flat_objective['ref']})",
+                max_length=500, initial=report.flat_objective["title"],
+                error_messages={"required": "Enter a name for the objective.",
+                                "max_length": "The name must be 500 characters or fewer."},
+            )
+        for number, pair in enumerate(report.duplicates):
+            self.fields[f"person_{number}"] = forms.ChoiceField(
+                label=f"Are “{pair['name']}” and “{pair['like']}” the same person?",
+                widget=forms.RadioSelect, initial=self.APART,
+                choices=[(self.APART, "No: keep them as two people"),
+                         (self.MERGE, f"Yes: use “{pair['like']}” for both")],
+                error_messages={"required": "Choose whether they are the same person.",
+                                "invalid_choice": "Choose whether they are the same person."},
+            )
+
+    def duplicate_fields(self) -> list:
+        return [self[name] for name in self.fields if name.startswith("person_")]
+
+    def options(self, current: dict | None) -> dict:
+        """The run's options with these choices: a merge is {name as written: the name to use}."""
+        data = self.cleaned_data
+        options = dict(current or {})
+        options["start_date"] = data["start_date"].isoformat()
+        if "objective_title" in data:
+            options["objective_title"] = data["objective_title"].strip()
+        people = dict(options.get("people") or {})
+        for number, pair in enumerate(self.report.duplicates):
+            if data[f"person_{number}"] == self.MERGE:
+                people[pair["name"]] = pair["like"]
+            else:
+                people.pop(pair["name"], None)
+        options["people"] = people
+        return options

@@ -8,11 +8,13 @@ explicit mapping (remembered per programme, or corrected in the browser) wins ov
 import re
 from dataclasses import dataclass
 
-from .values import financial_year_from_heading
+from .values import period_heading
 
 MIXED, OBJECTIVES, ACTIONS, MEASURES, RISKS = "mixed", "objectives", "actions", "measures", "risks"
 IGNORE = "ignore"
+KEEP = "keep"
 TARGET_PREFIX = "target:"
+VALUE_PREFIX = "value:"
 
 # Field -> what it means, for the mapping screen and the unknown-column warning.
 FIELD_LABELS = {
@@ -44,6 +46,7 @@ FIELD_LABELS = {
     "target_impact": "Target impact (1-5)",
     "review_date": "Review date",
     "mitigation": "Mitigation",
+    KEEP: "Keep it with each record, under its heading",
     IGNORE: "Leave this column out",
 }
 
@@ -103,7 +106,7 @@ SYNONYMS = {
         "ref": _COMMON["ref"] + ("action ref", "action reference"),
         "title": ("name", "title", "action", "action milestone", "actions milestones",
                   "action plan", "objective action"),
-        "parent": _PARENT,
+        "parent": _PARENT + ("objective ref", "objective reference", "objectives"),
         "milestone": ("milestone y n", "is milestone", "milestone flag"),
     },
     MEASURES: {
@@ -166,27 +169,37 @@ class Column:
     index: int
     heading: str
     field: str | None  # None: not used (unknown, ignored or a repeat)
-    source: str = "detected"  # detected | mapping
+    source: str = "detected"  # detected | mapping | kept (the admin chose to keep it)
+
+    @property
+    def kept(self) -> bool:
+        """Not read into a field, yet not left out by the admin: kept with its record by heading."""
+        return self.field is None and bool(self.heading) and self.source in ("detected", KEEP)
 
     @property
     def letter(self) -> str:
         return column_letter(self.index)
 
     def as_dict(self) -> dict:
-        return {"column": self.letter, "heading": self.heading, "field": self.field, "source": self.source}
+        return {"column": self.letter, "heading": self.heading, "field": self.field, "source": self.source,
+                "kept": self.kept}
 
 
 def detect_field(heading, kind: str) -> str | None:
     normal = normalise_heading(heading)
     if not normal:
         return None
-    if kind == MEASURES and _is_target(heading):
-        return TARGET_PREFIX + financial_year_from_heading(str(heading))
-    return LOOKUP[kind].get(normal)
+    if normal in LOOKUP[kind]:
+        return LOOKUP[kind][normal]
+    if kind == MEASURES and (period := period_heading(heading)):
+        role, label = period
+        return (TARGET_PREFIX if role == "target" else VALUE_PREFIX) + label
+    return None
 
 
 def _is_target(heading) -> bool:
-    return "target" in normalise_heading(heading) and financial_year_from_heading(str(heading)) is not None
+    period = period_heading(heading)
+    return period is not None and period[0] == "target"
 
 
 def mapped_field(heading, mapping: dict | None) -> str | None:
@@ -200,15 +213,23 @@ def mapped_field(heading, mapping: dict | None) -> str | None:
     return None
 
 
-def map_columns(headings: list, kind: str, mapping: dict | None = None) -> list[Column]:
-    """Each heading's field. A field read from two columns is taken from the first only."""
+def map_columns(headings, kind: str, mapping: dict | None = None) -> list[Column]:
+    """Each heading's field. A field read from two columns is taken from the first only (the
+    second is kept by its heading). Columns with no heading are not columns: they are skipped."""
     columns, taken = [], set()
-    for index, heading in enumerate(headings):
-        text = "" if heading is None else " ".join(str(heading).split())
+    pairs = headings.items() if hasattr(headings, "items") else enumerate(headings)
+    for index, heading in pairs:
+        if heading is None or not str(heading).strip():
+            continue
+        text = " ".join(str(heading).split())
         field = mapped_field(heading, mapping)
         source = "mapping" if field else "detected"
         field = field or detect_field(heading, kind)
-        if field == IGNORE or field in taken:
+        if field == IGNORE:
+            field, source = None, "mapping"
+        elif field == KEEP:
+            field, source = None, KEEP
+        if field in taken:
             field = None
         if field:
             taken.add(field)
@@ -221,7 +242,10 @@ def is_heading_row(cells: list, kind: str, mapping: dict | None = None) -> bool:
     fields = {mapped_field(cell, mapping) or detect_field(cell, kind) for cell in cells if cell is not None}
     fields.discard(None)
     fields.discard(IGNORE)
-    return "ref" in fields and len(fields) >= 2
+    fields.discard(KEEP)
+    # A sheet with no reference column (a risk register) is read by its names; the planner gives
+    # each row a reference.
+    return ("ref" in fields and len(fields) >= 2) or ("title" in fields and len(fields) >= 3)
 
 
 _SHEET_NAMES = (

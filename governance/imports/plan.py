@@ -22,8 +22,18 @@ Rules worth knowing:
   is its latest update on or before the as-at date, and the file's progress joins the history
   without changing the current figures, as actionplans.services.action_record_progress does
   (both ask actionplans.services.update_becomes_current).
+- A row with no reference gets one from its parent's reference and its place (SSTC001-R1: the
+  first risk without one under SSTC001), unless the programme already holds a record of that
+  kind with the same parent and name: then it is that record, so a re-import duplicates nothing.
+- A flat plan's actions sit under the objectives they deliver against (created from the
+  references when the file does not have them), else under one objective for the whole plan
+  (FLAT_REF), named after the sheet unless the admin names it.
+- Columns no field reads are kept with the record (`extra`, by heading); so are the lines listed
+  under an owner's name ("Links to"), which are never made into people.
+- Text longer than its field is refused with its row, never cut.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -35,12 +45,23 @@ from programmes.html import sanitise_rich_text
 
 from .existing import Existing
 from .issues import Issues
-from .layouts import ACTION, MEASURE, OBJECTIVE, RISK, Layout, SheetLayout, SourceRow
+from .layouts import (
+    ACTION,
+    MEASURE,
+    OBJECTIVE,
+    REFERENCE_LENGTH,
+    RISK,
+    Layout,
+    SheetLayout,
+    SourceRow,
+)
 from .people import People
 from .reconcile import reconcile
 from .values import (
     ValueProblem,
     cell_text,
+    extra_text,
+    owners_and_links,
     parent_ref,
     parse_date,
     parse_links,
@@ -51,10 +72,10 @@ from .values import (
     parse_target,
     parse_weight,
     parse_yes_no,
+    period_spec,
     plain_text,
     ref_key,
     split_delivers,
-    split_owners,
     status_from_percent,
     unit_from_targets,
 )
@@ -63,8 +84,14 @@ CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 KINDS = ("objectives", "actions", "measures", "risks", "people")
 PLURAL = {OBJECTIVE: "objectives", ACTION: "actions", MEASURE: "measures", RISK: "risks"}
 UNASSIGNED = "UNASSIGNED"
+FLAT_REF = "PLAN"
+LINKS_HEADING = "Links to"
+GENERATED_LETTER = {OBJECTIVE: "O", ACTION: "A", MEASURE: "M", RISK: "R"}
 IMPORTED_REASON = "Imported"
 TITLE_LENGTH = 500
+DUE_NOTE_LENGTH = 200
+TIMEFRAME_LENGTH = 300
+EXTRA_HEADING_LENGTH = 200
 PEOPLE_LINKS = ("owner_id", "responsible_id")
 RISK_SCORES = (("likelihood", "current_likelihood"), ("impact", "current_impact"),
                ("inherent_likelihood", "inherent_likelihood"), ("inherent_impact", "inherent_impact"),
@@ -99,7 +126,8 @@ class Record:
     m2m: dict = field(default_factory=dict)  # name -> set of keys
     changes: dict = field(default_factory=dict)  # field -> [old, new], as people read them
     progress: dict | None = None  # actions: the progress update to record
-    targets: dict = field(default_factory=dict)  # measures: financial year -> values.Target
+    targets: dict = field(default_factory=dict)  # measures: period name -> values.Target
+    period_values: dict = field(default_factory=dict)  # measures: period name -> Decimal
     placeholder: bool = False
     order: int = 0
     source: SourceRow | None = None  # the row that made it (not repeats); None for a placeholder
@@ -114,10 +142,14 @@ class Plan:
     existing: Existing
     issues: Issues
     sheets: list[SheetLayout]
-    periods_to_create: list[str] = field(default_factory=list)
+    periods_to_create: dict = field(default_factory=dict)  # name -> values.PeriodSpec
     reconciliation: list[dict] = field(default_factory=list)
     error_counts: dict = field(default_factory=dict)
     rows: int = 0
+    generated: list[dict] = field(default_factory=list)  # references given to rows with none
+    flat_objective: dict | None = None  # {"ref", "title"} of the one objective of a flat plan
+    duplicates: list[dict] = field(default_factory=list)  # likely duplicates of people, to merge or not
+    start_date: dict | None = None  # the programme's start date: {"date", "source", "changes"}
 
     @property
     def ok(self) -> bool:
@@ -158,24 +190,28 @@ def show(value):
 
 class Planner:
     def __init__(self, *, existing: Existing, as_at: date, issues: Issues, settings: rules.RollupSettings,
-                 manual_percent: bool = False):
+                 manual_percent: bool = False, options: dict | None = None):
+        self.options = options or {}
         self.existing = existing
         self.as_at = as_at
         self.issues = issues
         self.settings = settings
         self.manual_percent = manual_percent
-        self.people = People(existing.people, issues)
+        self.people = People(existing.people, issues, merges=self.options.get("people"))
         self.records = {OBJECTIVE: {}, ACTION: {}, MEASURE: {}, RISK: {}}
         self.known_objectives = set(existing.objectives)
         self.stated = {}  # objective key -> (percent, source row)
-        self.periods_to_create = []
+        self.periods_to_create = {}
         self.objective_order = existing.next_objective_order
         self.action_order = existing.next_action_order
+        self.generated = []
+        self.flat_objective = None
 
     def build(self, layout: Layout) -> Plan:
         by_kind = {OBJECTIVE: [], ACTION: [], MEASURE: [], RISK: []}
         for row in layout.rows:
             by_kind[row.kind].append(row)
+        self.assign_references(by_kind)
         for row in by_kind[OBJECTIVE]:
             self.objective_row(row)
         self.known_objectives |= set(self.records[OBJECTIVE])  # before any link is followed
@@ -186,9 +222,15 @@ class Planner:
                 handle(row)
         self.check_cycles()
         self.settle_all()
+        duplicates = self.people.likely_duplicates()
+        for pair in duplicates:
+            self.issues.warning(pair["sheet"], pair["row"], "", f"“{pair['name']}” may be the same person as "
+                                f"“{pair['like']}”. They are kept as two people unless you choose to merge "
+                                "them below.")
         plan = Plan(programme_id=None, as_at=self.as_at, records=self.records, people=self.people,
                     existing=self.existing, issues=self.issues, sheets=layout.sheets,
-                    periods_to_create=self.periods_to_create, rows=len(layout.rows))
+                    periods_to_create=self.periods_to_create, rows=len(layout.rows),
+                    generated=self.generated, flat_objective=self.flat_objective, duplicates=duplicates)
         plan.reconciliation = reconcile(self.records, self.existing, self.stated, settings=self.settings,
                                         as_at=self.as_at, ref_of=self.objective_ref)
         return plan
@@ -210,19 +252,25 @@ class Planner:
         except ValueProblem as problem:
             self.fail(row, name, str(problem))
             return default
+        except (ArithmeticError, ValueError, TypeError):  # a value no parser foresaw: still the cell's error
+            self.fail(row, name, f"“{cell_text(row.values[name])[:50]}” cannot be read as a "
+                      f"{row.column(name) or name}. Check the cell.")
+            return default
 
     def new_record(self, kind: str, row: SourceRow, existing: dict | None, **fields) -> Record:
         record = Record(kind, ref_key(row.ref), existing["reference"] if existing else row.ref, row.sheet,
                         row.row, id=existing["id"] if existing else None, source=row, **fields)
         self.records[kind][record.key] = record
+        if row.extra:
+            self.keep_extra(record, row.extra)
         return record
 
     def title(self, row: SourceRow, record: Record) -> None:
         title = plain_text(row.values.get("title"))
         if len(title) > TITLE_LENGTH:
-            self.warn(row, "title", f"The name of {record.ref} is longer than {TITLE_LENGTH} characters: "
-                      "it was cut short.")
-            title = title[:TITLE_LENGTH]
+            self.fail(row, "title", f"The name of {record.ref} is {len(title):,} characters; a name is at most "
+                      f"{TITLE_LENGTH}. Shorten it, and put the rest in a description column.")
+            return  # refused, never cut
         if title:
             record.values["title"] = title
         elif record.id is None:
@@ -231,10 +279,30 @@ class Planner:
         if "description" in row.values:
             record.values["description"] = plain_text(row.values["description"])
 
-    def owners(self, row: SourceRow) -> list[str]:
+    def owners(self, row: SourceRow, record: Record | None = None) -> list[str]:
+        """The people (or teams) written; the lines listed under them become a "Links to" note."""
         column = row.column("owner")
-        return [self.people.resolve(written, sheet=row.sheet, row=row.row, column=column)
-                for written in split_owners(row.values.get("owner"))]
+        names, links = owners_and_links(row.values.get("owner"))
+        if links and record is not None:
+            self.keep_extra(record, {LINKS_HEADING: "\n".join(links)})
+        return [self.people.resolve(written, sheet=row.sheet, row=row.row, column=column) for written in names]
+
+    def keep_extra(self, record: Record, written: dict) -> None:
+        """Columns no field reads, kept with the record by heading, on top of what it holds."""
+        texts = {str(heading)[:EXTRA_HEADING_LENGTH]: text for heading, value in written.items()
+                 if (text := extra_text(value))}
+        if not texts:
+            return
+        before = record.values.get("extra")
+        if before is None:
+            existing = self.existing_row(record)
+            before = dict(existing.get("extra") or {}) if existing else {}
+        record.values["extra"] = {**before, **texts}
+
+    def existing_row(self, record: Record) -> dict | None:
+        rows = {OBJECTIVE: self.existing.objectives, ACTION: self.existing.actions,
+                MEASURE: self.existing.measures, RISK: self.existing.risks}[record.kind]
+        return rows.get(record.key) if record.id is not None else None
 
     def find_objectives(self, links: list[tuple]) -> tuple[list[str], list[str]]:
         """(keys of the objectives named, in order; the references written that name nothing)."""
@@ -255,8 +323,13 @@ class Planner:
                       "the file or the programme; that link was left out.")
         return found
 
-    def due(self, row: SourceRow, record: Record) -> tuple[date | None, str] | None:
+    def due(self, row: SourceRow, record: Record, length: int = DUE_NOTE_LENGTH) -> tuple[date | None, str] | None:
         due = self.parse(parse_date, row, "due")
+        if due is not None and len(due.note) > length:
+            self.fail(row, "due", f"The due date of {record.ref} is {len(due.note):,} characters of words, not a "
+                      f"date; words kept instead of a date are at most {length} characters. Write a date, or "
+                      "shorten the words.")
+            return None
         if due is not None and due.note:
             self.warn(row, "due", f"“{due.note}” is not a date, so {record.ref} has no due date; the words "
                       "are kept as its due note.")
@@ -281,11 +354,11 @@ class Planner:
                                  order=self.objective_order)
         self.objective_order += 1
         self.title(row, record)
-        due = self.due(row, record)
+        due = self.due(row, record, TIMEFRAME_LENGTH)
         if due is not None:
             record.values["due_date"] = due[0]
             if due[1]:
-                record.values["timeframe"] = due[1][:300]
+                record.values["timeframe"] = due[1]
         weight = self.parse(parse_weight, row, "weight")
         if weight is not None:
             record.values["weight"] = weight
@@ -296,7 +369,7 @@ class Planner:
             self.stated[record.key] = (percent, row)
             if self.manual_percent:
                 record.values["manual_percent"] = Decimal(percent)
-        owners = self.owners(row)
+        owners = self.owners(row, record)
         if owners:
             record.links["owner_id"] = owners[0]
             record.m2m["leads"] = set(owners[1:])
@@ -394,7 +467,7 @@ class Planner:
         weight = self.parse(parse_weight, row, "weight")
         if weight is not None:
             record.values["weight"] = weight
-        owners = self.owners(row)
+        owners = self.owners(row, record)
         if owners:
             record.links["responsible_id"] = owners[0]
             record.m2m["leads"] = set(owners[1:])
@@ -410,8 +483,13 @@ class Planner:
             row.headings = {**row.headings, "delivers": row.column("title")}  # shared by the sheet: copy
 
     def action_objective(self, row: SourceRow, record: Record, existing: dict | None) -> None:
-        delivers = self.linked(row, "delivers", record) if "delivers" in row.values else []
+        if row.flat and "parent" not in row.values and "delivers" in row.values:
+            delivers = self.delivered_objectives(row)
+        else:
+            delivers = self.linked(row, "delivers", record) if "delivers" in row.values else []
         objective = self.named_objective(row, record, delivers)
+        if objective is None and row.flat:
+            objective = self.flat_plan_objective(row)
         if objective is None and existing is None:
             self.warn(row, "ref", f"{record.ref} does not say which objective it belongs to, so it was put "
                       f"under “Actions without an objective” ({UNASSIGNED}). Move it when you can.")
@@ -431,6 +509,8 @@ class Planner:
             return self.missing_objective(row, record, written, "parent")
         if delivers:
             return delivers[0]
+        if row.generated and row.above:  # no reference: the objective row above it on the sheet
+            return ref_key(row.above)
         above = parent_ref(record.ref)
         if above is None:
             return None
@@ -438,7 +518,128 @@ class Planner:
             return ref_key(above)
         return self.missing_objective(row, record, above, "ref")
 
-    def missing_objective(self, row: SourceRow, record: Record, written: str, name: str) -> str:
+    def delivered_objectives(self, row: SourceRow) -> list[str]:
+        """A flat plan's "Delivers against Objective 1/6": the objectives named, made from their
+        references when neither the file nor the programme has them (a warning says so)."""
+        keys = []
+        for candidates in parse_links(row.values["delivers"]):
+            key = next((ref_key(c) for c in candidates if ref_key(c) in self.known_objectives), None)
+            if key is None:
+                written = candidates[-1]
+                if len(written) > REFERENCE_LENGTH:
+                    self.fail(row, "delivers", f"“{written[:40]}…” is too long to be an objective's reference "
+                              f"(at most {REFERENCE_LENGTH} characters).")
+                    continue
+                if ref_key(written) not in self.records[OBJECTIVE]:
+                    self.warn(row, "delivers", f"Objective {written} is not in the file or the programme, so "
+                              f"the import creates it as “Objective {written}”. Give it its proper name "
+                              "afterwards.")
+                key = self.placeholder_objective(written, row, f"Objective {written}")
+            if key not in keys:
+                keys.append(key)
+        return keys
+
+    def flat_plan_objective(self, row: SourceRow) -> str:
+        """The one objective a flat plan's actions sit under when they name none."""
+        if self.flat_objective is None:
+            title = plain_text(self.options.get("objective_title")) or _sheet_title(row.sheet)
+            title = title[:TITLE_LENGTH]
+            self.flat_objective = {"ref": FLAT_REF, "title": title, "sheet": row.sheet}
+            existing = self.existing.objectives.get(ref_key(FLAT_REF))
+            if existing is not None:
+                self.flat_objective["title"] = existing["title"]
+                if self.options.get("objective_title") and existing["title"] != title:
+                    self.flat_objective["title"] = title
+                    self.rename_objective(existing, title)
+            self.warn(row, "ref", f"This sheet is a flat plan: its rows are actions that name no objective, "
+                      f"so they sit under one objective, “{self.flat_objective['title']}” ({FLAT_REF}). You can "
+                      "rename it below before importing.")
+        return self.placeholder_objective(FLAT_REF, row, self.flat_objective["title"])
+
+    def rename_objective(self, existing: dict, title: str) -> None:
+        record = Record(OBJECTIVE, ref_key(existing["reference"]), existing["reference"], id=existing["id"],
+                        values={"title": title}, order=existing["order"])
+        self.records[OBJECTIVE][record.key] = record
+        self.known_objectives.add(record.key)
+
+    # ------------------------------------------------------------ rows without a reference
+
+    def assign_references(self, by_kind: dict) -> None:
+        """Give each row without a reference a stable one: the record it already is (same kind,
+        parent and name), else its parent's reference (or the sheet's) and its place."""
+        taken = {OBJECTIVE: set(self.existing.objectives), ACTION: set(self.existing.actions),
+                 MEASURE: set(self.existing.measures), RISK: set(self.existing.risks)}
+        for kind, rows in by_kind.items():
+            taken[kind] |= {ref_key(row.ref) for row in rows if not row.generated}
+        known = taken[OBJECTIVE]
+        same = self.existing_by_parent_and_title()
+        written = {kind: {ref_key(row.ref) for row in rows if not row.generated} for kind, rows in by_kind.items()}
+        claimed, counters = set(), {}
+        for kind in (OBJECTIVE, ACTION, MEASURE, RISK):
+            for row in by_kind[kind]:
+                if not row.generated:
+                    continue
+                parent = self.written_parent(row, known)
+                title = plain_text(row.values.get("title"))
+                ref = same[kind].get((ref_key(parent) if parent else None, title.casefold()))
+                if ref is None or ref_key(ref) in written[kind] or (kind, ref_key(ref)) in claimed:
+                    prefix = (parent or _sheet_code(row.sheet))[:30]
+                    number = counters.get((kind, prefix), 0)
+                    while True:
+                        number += 1
+                        ref = f"{prefix}-{GENERATED_LETTER[kind]}{number}"
+                        if ref_key(ref) not in taken[kind]:
+                            break
+                    counters[(kind, prefix)] = number
+                taken[kind].add(ref_key(ref))
+                claimed.add((kind, ref_key(ref)))
+                row.values["ref"] = ref
+                if kind == OBJECTIVE:
+                    known.add(ref_key(ref))
+                self.generated.append({"kind": kind, "sheet": row.sheet, "row": row.row, "ref": ref,
+                                       "title": title})
+
+    def written_parent(self, row: SourceRow, known: set) -> str | None:
+        for name in ("parent", "delivers"):
+            if name in row.values:
+                links = parse_links(row.values[name])
+                for candidates in links:
+                    found = next((c for c in candidates if ref_key(c) in known), None)
+                    if found:
+                        return found
+                if links:
+                    return links[0][-1]
+        if row.above:
+            return row.above
+        if row.flat:
+            return FLAT_REF
+        return None
+
+    def existing_by_parent_and_title(self) -> dict:
+        """kind -> {(parent's reference key, name folded): reference} for what the programme holds."""
+        key_of = self.existing.objective_key
+        found = {OBJECTIVE: {}, ACTION: {}, MEASURE: {}, RISK: {}}
+        for kind, rows, parent in ((OBJECTIVE, self.existing.objectives, "parent_id"),
+                                   (ACTION, self.existing.actions, "objective_id"),
+                                   (RISK, self.existing.risks, "objective_id"),
+                                   (MEASURE, self.existing.measures, None)):
+            for row in rows.values():
+                parent_key = key_of(row.get(parent)) if parent else None
+                found[kind].setdefault((parent_key, row["title"].casefold()), row["reference"])
+                if kind in (MEASURE, RISK):  # a register's parent is often a column; match by name too
+                    found[kind].setdefault((None, row["title"].casefold()), row["reference"])
+        return found
+
+    def missing_objective(self, row: SourceRow, record: Record, written: str, name: str) -> str | None:
+        if not ref_key(written):
+            self.warn(row, name, f"The {row.column(name) or name} cell of {record.ref} names no objective, so the "
+                      "link was left out.")
+            return None
+        if len(written) > REFERENCE_LENGTH:
+            self.fail(row, name, f"“{written[:40]}…” is not the reference of an objective in the file or the "
+                      f"programme, and too long to be one (at most {REFERENCE_LENGTH} characters). Write the "
+                      "objective's reference.")
+            return None
         self.warn(row, name, f"{record.ref} belongs to objective {written}, which is not in the file or the "
                   f"programme, so the import creates {written} with its reference as its name. Give it a "
                   "proper name afterwards.")
@@ -537,7 +738,7 @@ class Planner:
             return record, False
         record = self.new_record(kind, row, existing_rows.get(ref_key(row.ref)))
         self.title(row, record)
-        owners = self.owners(row)
+        owners = self.owners(row, record)
         if owners:
             record.links["owner_id"] = owners[0]
         return record, True
@@ -554,6 +755,8 @@ class Planner:
         targets = {name: value for name, value in row.values.items() if name.startswith("target:")}
         for name, value in targets.items():
             self.measure_target(row, record, name, value)
+        for name in [name for name in row.values if name.startswith("value:")]:
+            self.measure_value(row, record, name)
         for name in CHOICES:
             self.measure_choice(row, record, name)
         if first and record.id is None and "unit" not in record.values:
@@ -562,18 +765,45 @@ class Planner:
                 record.values["unit"] = unit
 
     def measure_target(self, row: SourceRow, record: Record, name: str, value) -> None:
-        year = name.removeprefix("target:")
-        target = parse_target(value)
+        target = self.parse(parse_target, row, name)
         if target is None:
             return
+        year = self.period(name.removeprefix("target:"))
         earlier = record.targets.get(year)
         if earlier is not None and earlier != target:
             self.warn(row, name, f"{record.ref} has two different targets for {year}; the import keeps the "
                       f"first ({earlier.text or show(earlier.value)}).")
             return
         record.targets[year] = target
-        if year not in self.existing.periods and year not in self.periods_to_create:
-            self.periods_to_create.append(year)
+
+    def measure_value(self, row: SourceRow, record: Record, name: str) -> None:
+        """A value for a period ("Apr-24", "Q1 actual"): a number, kept per period."""
+        value = self.parse(parse_target, row, name)
+        if value is None:
+            return
+        period = self.period(name.removeprefix("value:"))
+        if value.value is None:
+            if value.text.lower() not in {"-", "–", "n/a", "na", "tbc", "nil"}:
+                self.warn(row, name, f"“{value.text}” is not a number, so {record.ref} has no value for {period}.")
+            return
+        earlier = record.period_values.get(period)
+        if earlier is not None and earlier != value.value:
+            self.warn(row, name, f"{record.ref} has two different values for {period}; the import keeps the "
+                      f"first ({show(earlier)}).")
+            return
+        record.period_values[period] = value.value
+
+    def period(self, label: str) -> str:
+        """The name of the period a column's label names: the existing period of that kind and start
+        (whatever it is called), else one the import creates."""
+        spec = period_spec(label, self.as_at)
+        if spec.name in self.existing.periods:
+            return spec.name
+        same = self.existing.period_names.get((spec.kind, spec.start))
+        if same is not None:
+            return same
+        self.periods_to_create.setdefault(spec.name, spec)
+        return spec.name
 
     def measure_choice(self, row: SourceRow, record: Record, name: str) -> None:
         if name not in row.values or name in record.values:
@@ -672,6 +902,11 @@ class Planner:
             if old is None or old["value"] != target.value or old["text"] != target.text:
                 before = None if old is None else (old["text"] or show(old["value"]))
                 record.changes[f"target {year}"] = [before, target.text or show(target.value)]
+        for name, value in record.period_values.items():
+            period_id = self.existing.periods.get(name)
+            old = self.existing.values.get((row["id"], period_id)) if period_id else None
+            if old is None or old["value"] != value:
+                record.changes[f"value {name}"] = [None if old is None else show(old["value"]), show(value)]
         if record.changes:
             record.op = UPDATE
 
@@ -691,6 +926,20 @@ class Planner:
         return sorted(self.objective_ref(k) for k in keys)
 
 
+def _sheet_title(name: str) -> str:
+    """A sheet's name as an objective's ("Action Plan"); a CSV's file name without its extension."""
+    stem = name.rsplit(".", 1)[0] if name.lower().endswith(".csv") else name
+    return " ".join(stem.replace("_", " ").split()).strip() or "Action plan"
+
+
+def _sheet_code(name: str) -> str:
+    """"Risk register" -> "RR"; "risks.csv" -> "RISKS": the prefix of references made on a sheet."""
+    words = re.findall(r"[A-Za-z0-9]+", _sheet_title(name))
+    if len(words) > 1:
+        return "".join(w[0] for w in words).upper()
+    return (words[0][:8] if words else "ROW").upper()
+
+
 def count_errors_by_kind(plan: Plan, layout: Layout) -> dict:
     """Errors per kind of record, read from the rows they point at."""
     kinds = {(row.sheet, row.row): PLURAL[row.kind] for row in layout.rows}
@@ -703,9 +952,10 @@ def count_errors_by_kind(plan: Plan, layout: Layout) -> dict:
 
 
 def build_plan(layout: Layout, *, existing: Existing, as_at: date, issues: Issues,
-               settings: rules.RollupSettings = rules.DEFAULT_SETTINGS, manual_percent: bool = False) -> Plan:
+               settings: rules.RollupSettings = rules.DEFAULT_SETTINGS, manual_percent: bool = False,
+               options: dict | None = None) -> Plan:
     planner = Planner(existing=existing, as_at=as_at, issues=issues, settings=settings,
-                      manual_percent=manual_percent)
+                      manual_percent=manual_percent, options=options)
     plan = planner.build(layout)
     plan.error_counts = count_errors_by_kind(plan, layout)
     return plan

@@ -5,16 +5,25 @@ sheet's first row, its headings). A workbook must be a real zip with [Content_Ty
 declared uncompressed size and ratio are checked before anything is decompressed (zip bombs);
 its XML parts are scanned for DOCTYPE/ENTITY declarations before openpyxl sees them, and
 openpyxl itself parses with defusedxml (it uses it whenever it is installed: checked below).
-A CSV must be text (UTF-8, or Windows-1252 as older Excel saves it) with no NUL bytes.
+A CSV must be text with no NUL bytes: UTF-8 (with or without a byte order mark), or
+Windows-1252 as older Excel saves it (read with a warning). A file that is neither, or UTF-8 with
+a stray byte in it, is refused with the row and the byte: read as Windows-1252 it would be
+stored as mojibake ("Â£100").
+
+Rows are sparse (Cells): only the cells a file holds are kept, so a small sheet that uses
+column XFD costs a few cells, not 16,384 per row.
 """
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.conf import settings
+from openpyxl.utils.cell import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from programmes.spreadsheets import unescape_cell
 
@@ -32,10 +41,72 @@ class ImportRejected(Exception):
     """The file was refused before it was parsed; the message says why, for the person uploading."""
 
 
+class Cells:
+    """A row of cell values, kept sparse: column A is index 0; a missing cell is None.
+
+    It reads like a list (indexing, len, iteration, comparison with a list), but stores only
+    the cells present; `items()` gives them without walking the empty columns between.
+    """
+
+    __slots__ = ("values", "width")
+
+    def __init__(self, values: dict | None = None):
+        self.values = {i: v for i, v in (values or {}).items() if v is not None}
+        self.width = max(self.values, default=-1) + 1
+
+    @classmethod
+    def of(cls, values) -> "Cells":
+        return cls(dict(enumerate(values)))
+
+    def items(self):
+        return sorted(self.values.items())
+
+    def get(self, index: int, default=None):
+        return self.values.get(index, default)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.values.get(i) for i in range(*index.indices(self.width))]
+        if index < 0:
+            index += self.width
+        if not 0 <= index < self.width:
+            raise IndexError(index)
+        return self.values.get(index)
+
+    def __len__(self) -> int:
+        return self.width
+
+    def __iter__(self):
+        return (self.values.get(i) for i in range(self.width))
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Cells):
+            return self.values == other.values
+        if isinstance(other, list):
+            return len(other) == self.width and all(self.values.get(i) == v for i, v in enumerate(other))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Cells({self.values!r})"
+
+
 @dataclass
 class Sheet:
     name: str
-    rows: list[list] = field(default_factory=list)  # cell values; row n of the sheet is rows[n - 1]
+    rows: list[Cells] = field(default_factory=list)  # row n of the sheet is rows[n - 1]
+
+
+@dataclass
+class CellProblem:
+    """A cell the reader could not read, reported against its place (the file is still read)."""
+
+    sheet: str
+    row: int | None
+    column: str
+    message: str
 
 
 @dataclass
@@ -43,6 +114,8 @@ class Workbook:
     file_name: str
     format: str
     sheets: list[Sheet]
+    warnings: list[CellProblem] = field(default_factory=list)
+    problems: list[CellProblem] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:
@@ -87,32 +160,63 @@ def read_file(data: bytes, file_name: str, *, max_bytes: int | None = None,
     check_size(data, max_bytes=max_bytes)
     max_rows = max_rows or settings.IMPORT_MAX_ROWS
     if kind == CSV:
-        return Workbook(file_name, CSV, [read_csv(data, file_name, max_rows=max_rows)])
+        text, warning = decode_text(data, PurePath(file_name).name)
+        sheet = read_csv_text(text, file_name, max_rows=max_rows)
+        return Workbook(file_name, CSV, [sheet], warnings=[warning] if warning else [])
     check_workbook_zip(data, max_rows=max_rows)
-    return Workbook(file_name, XLSX, read_xlsx(data, max_rows=max_rows))
+    problems = []
+    sheets = read_xlsx(data, max_rows=max_rows, problems=problems)
+    return Workbook(file_name, XLSX, sheets, problems=problems)
 
 
 # ---------------------------------------------------------------- CSV
 
 
-def decode_text(data: bytes) -> str:
+# A UTF-8 sequence of two to four bytes: a file holding these is UTF-8, even if a byte is bad.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def decode_text(data: bytes, name: str = "") -> tuple[str, CellProblem | None]:
+    """The text, and a warning when it was read as Windows-1252."""
     if data.startswith(b"PK\x03\x04"):
         raise ImportRejected(
             "The file is called .csv but is an Excel workbook. Rename it to .xlsx, or save it from "
             "Excel as CSV."
         )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16 with its mark
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError as error:
+            raise _bad_byte(data, error.start, "It is UTF-16 text with a byte that is not UTF-16") from None
     if b"\x00" in data:
         raise ImportRejected("The file is called .csv but is not text (it holds binary data).")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        bad_utf8 = error
+    if _UTF8_SEQUENCE.search(data):
+        raise _bad_byte(data, bad_utf8.start, "It is UTF-8 text with a byte that is not UTF-8")
     try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ImportRejected(
-            "The file is called .csv but is not readable text. Save it from Excel as “CSV UTF-8”."
-        ) from None
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise _bad_byte(data, error.start, "It is neither UTF-8 nor Windows-1252 text: it has a byte that "
+                        "is not a character in either") from None
+    return text, CellProblem(name, None, "", "The file is not UTF-8, so it was read as Windows-1252 (what "
+                             "older Excel saves). Check that “£”, dashes and accents look right below; "
+                             "save it from Excel as “CSV UTF-8” to be sure.")
+
+
+def _bad_byte(data: bytes, position: int, why: str) -> ImportRejected:
+    """Refuse a CSV, naming the row (counted as the CSV reader counts them) and the byte."""
+    before = data[:position].decode("utf-8", errors="replace").replace("\x00", "")  # UTF-16: its NULs
+    row = sum(1 for _ in csv.reader(io.StringIO(before, newline=""))) or 1
+    if before.endswith(("\n", "\r")):
+        row += 1
+    return ImportRejected(
+        f"The CSV file cannot be read: {why} (the byte 0x{data[position]:02X} in row {row}, byte "
+        f"{position + 1:,} of the file). Nothing was imported, so no text was garbled. Open it in Excel and "
+        "save it as “CSV UTF-8”, then upload that."
+    )
 
 
 def delimiter_of(text: str) -> str:
@@ -123,12 +227,15 @@ def delimiter_of(text: str) -> str:
 
 
 def read_csv(data: bytes, file_name: str, *, max_rows: int) -> Sheet:
-    text = decode_text(data)
+    return read_csv_text(decode_text(data)[0], file_name, max_rows=max_rows)
+
+
+def read_csv_text(text: str, file_name: str, *, max_rows: int) -> Sheet:
     reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter_of(text))
     rows = []
     try:
         for row in reader:
-            rows.append([unescape_cell(cell) if cell.strip() else None for cell in row])
+            rows.append(Cells({i: unescape_cell(cell) for i, cell in enumerate(row) if cell.strip()}))
             if len(rows) > max_rows + 1:
                 raise _too_many_rows(max_rows)
     except csv.Error as error:
@@ -211,7 +318,7 @@ def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
     return rows
 
 
-def read_xlsx(data: bytes, *, max_rows: int) -> list[Sheet]:
+def read_xlsx(data: bytes, *, max_rows: int, problems: list | None = None) -> list[Sheet]:
     from openpyxl import DEFUSEDXML, load_workbook
 
     if not DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency; never parse without it
@@ -219,7 +326,8 @@ def read_xlsx(data: bytes, *, max_rows: int) -> list[Sheet]:
     workbook = None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheets = [Sheet(ws.title, _sheet_rows(ws, max_rows)) for ws in workbook.worksheets]
+        problems = [] if problems is None else problems
+        sheets = [Sheet(ws.title, _sheet_rows(ws, max_rows, problems)) for ws in workbook.worksheets]
     except ImportRejected:
         raise
     except Exception as error:  # openpyxl raises many kinds; all mean the same to the person uploading
@@ -245,40 +353,55 @@ def _defused(error: BaseException | None) -> bool:
     return False
 
 
-def _sheet_rows(ws, max_rows: int) -> list[list]:
+def _sheet_rows(ws, max_rows: int, problems: list) -> list[Cells]:
     """Cell values row by row; row n of the sheet is rows[n - 1], column A is index 0.
 
     openpyxl's own worksheet parser, read directly: its cell objects cost twice the time, and all
     the import needs from a cell's style is whether it shows a percent.
     """
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     workbook = ws.parent
     percent_styles = _percent_styles(workbook)
     rows = []
     with ws._get_source() as source:
-        parser = WorkSheetParser(source, ws._shared_strings, data_only=True, epoch=workbook.epoch,
+        parser = _CellSafeParser(source, ws._shared_strings, data_only=True, epoch=workbook.epoch,
                                  date_formats=workbook._date_formats,
                                  timedelta_formats=workbook._timedelta_formats)
+        parser.sheet, parser.problems = ws.title, problems
         for number, cells in parser.parse():
+            if number > max_rows + 1:
+                raise _too_many_rows(max_rows)
             while len(rows) < number - 1:  # rows the file leaves out are empty
-                rows.append([])
+                rows.append(Cells())
             rows.append(_row_values(cells, percent_styles))
             if len(rows) > max_rows + 1:
                 raise _too_many_rows(max_rows)
-    while rows and all(v is None for v in rows[-1]):
+    while rows and not rows[-1]:
         rows.pop()
     return rows
 
 
-def _row_values(cells: list[dict], percent_styles: set) -> list:
-    width = max((c["column"] for c in cells), default=0)
-    values = [None] * width
-    for cell in cells:
-        values[cell["column"] - 1] = _cell_value(cell["value"], cell["style_id"] in percent_styles)
-    return values
+def _row_values(cells: list[dict], percent_styles: set) -> Cells:
+    return Cells({cell["column"] - 1: _cell_value(cell["value"], cell["style_id"] in percent_styles)
+                  for cell in cells})
 
 
+class _CellSafeParser(WorkSheetParser):
+    """openpyxl's worksheet parser, with a cell it cannot read (a date that cannot be, a number
+    that is not one) reported against its place and left empty instead of failing the workbook."""
+
+    sheet, problems = "", []
+
+    def parse_cell(self, element):
+        try:
+            return super().parse_cell(element)
+        except (ValueError, TypeError, OverflowError, ArithmeticError, IndexError, KeyError):
+            where = element.get("r") or ""
+            row = int("".join(ch for ch in where if ch.isdigit()) or self.row_counter)
+            column = "".join(ch for ch in where if ch.isalpha()) or get_column_letter(max(self.col_counter, 1))
+            self.problems.append(CellProblem(self.sheet, row, column, "This cell holds a value that cannot "
+                                             "be read (Excel shows it as an error or as ####). Type the value "
+                                             "again, then save."))
+            return {"row": row, "column": self.col_counter, "value": None, "data_type": "n", "style_id": 0}
 def _percent_styles(workbook) -> set:
     """The style ids whose number format shows a percent (a 100% cell holds 1)."""
     from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE

@@ -6,12 +6,13 @@ summary (summary.py) that the task stored.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from programmes.models import ImportRun
 
-from .headings import FIELD_LABELS, IGNORE, SYNONYMS, TARGET_PREFIX
+from .headings import FIELD_LABELS, IGNORE, KEEP, SYNONYMS, TARGET_PREFIX
 from .plan import KINDS
 
 KIND_LABELS = {"objectives": "Objectives", "actions": "Actions", "measures": "Measures", "risks": "Risks",
@@ -99,6 +100,10 @@ class RunReport:
     reconciliation: list[dict]
     new_people: list[str]
     sheets: list[MappedSheet]
+    generated: list[dict] = field(default_factory=list)  # references given to rows with none
+    flat_objective: dict | None = None
+    duplicates: list[dict] = field(default_factory=list)
+    start_date: dict | None = None  # {"date": date, "source": words, "changes"}
 
     @property
     def changed(self) -> int:
@@ -118,7 +123,20 @@ def run_report(summary: dict) -> RunReport | None:
         errors=summary["errors"], warnings=summary["warnings"],
         reconciliation=summary["reconciliation"], new_people=summary["new_people"],
         sheets=mapped_sheets(summary.get("sheets", [])),
+        generated=summary.get("generated", []), flat_objective=summary.get("flat_objective"),
+        duplicates=summary.get("duplicates", []), start_date=_start_date(summary.get("start_date")),
     )
+
+
+START_SOURCES = {"chosen": "as you chose it", "programme": "the programme's own start date",
+                 "default": "1 April of the financial year of the as-at date"}
+
+
+def _start_date(start: dict | None) -> dict | None:
+    if not start:
+        return None
+    return {"date": date.fromisoformat(start["date"]), "source": START_SOURCES[start["source"]],
+            "changes": start["changes"]}
 
 
 def _changes(changes: dict) -> list[Changed]:
@@ -149,7 +167,7 @@ def mapped_sheets(sheets: list[dict]) -> list[MappedSheet]:
         for column in sheet["columns"]:
             if not column["heading"]:
                 continue  # a mapping names headings, so a column without one cannot be mapped
-            current = column["field"] or IGNORE
+            current = column["field"] or (KEEP if column.get("kept") else IGNORE)
             choices = fields if current in dict(fields) else fields + [(current, _target_label(current))]
             mapped.columns.append(MappedColumn(
                 name=f"sheet-{number}-column-{column['column']}", letter=column["column"],
@@ -162,7 +180,7 @@ def field_choices(kind: str) -> list[tuple[str, str]]:
     """The fields a sheet of this kind can fill, in the order of FIELD_LABELS, then "leave out"."""
     known = SYNONYMS.get(kind, {})
     return [(name, label) for name, label in FIELD_LABELS.items() if name in known] + [
-        (IGNORE, FIELD_LABELS[IGNORE])]
+        (KEEP, FIELD_LABELS[KEEP]), (IGNORE, FIELD_LABELS[IGNORE])]
 
 
 def _target_label(name: str) -> str:

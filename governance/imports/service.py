@@ -4,6 +4,11 @@
     result = import_commit(data=..., file_name="plan.xlsx", programme=programme, by=request.user)
     result.summary()  # the JSON summary (summary.py)
 
+Options (the admin's choices in the preview, kept on the run): "start_date" (the programme's
+start, ISO; default: the programme's own, else 1 April of the financial year of the as-at date,
+so that RAG is never measured from the day of the import), "objective_title" (the name of a flat
+plan's one objective) and "people" ({name as written: the name to use instead}: merges).
+
 The preview writes nothing. The commit reads the file, then in ONE transaction locks the
 programme and its actions, plans again against what is there now, and writes everything or
 nothing (an error anywhere, even in the last row, writes nothing), then refreshes the
@@ -26,7 +31,7 @@ from programmes import rules
 from programmes.audit import Channel
 from programmes.choices import PercentMethod
 from programmes.models import ImportMapping, ImportRun, Programme
-from programmes.services import programme_create
+from programmes.services import programme_create, save_with_audit
 
 from .existing import load_existing
 from .issues import Issue, Issues
@@ -77,13 +82,13 @@ def _no_progress(percent: int, done: int, total: int) -> None:
 
 def import_preview(*, data: bytes, file_name: str, programme: Programme | None = None,
                    new_programme_name: str = "", mapping: dict | None = None, as_at: date | None = None,
-                   progress: Progress | None = None) -> ImportResult:
+                   progress: Progress | None = None, options: dict | None = None) -> ImportResult:
     """The dry run: what the import would do, and every error and warning. Writes nothing."""
     progress = progress or _no_progress
     result, layout, issues = _read(data, file_name, programme, new_programme_name, mapping, as_at, progress)
     if layout is None:
         return result
-    result.plan = _plan(layout, issues, programme, result.as_at, lock=False)
+    result.plan = _plan(layout, issues, programme, result.as_at, lock=False, options=options)
     result.ok = result.plan.ok
     progress(100, result.plan.rows, result.plan.rows)
     return result
@@ -92,7 +97,7 @@ def import_preview(*, data: bytes, file_name: str, programme: Programme | None =
 def import_commit(*, data: bytes, file_name: str, programme: Programme | None = None,
                   new_programme_name: str = "", by=None, mapping: dict | None = None,
                   as_at: date | None = None, progress: Progress | None = None,
-                  remember_mapping: bool = True) -> ImportResult:
+                  remember_mapping: bool = True, options: dict | None = None) -> ImportResult:
     """Write everything or nothing. A programme is created (by name) only if the import succeeds."""
     progress = progress or _no_progress
     result, layout, issues = _read(data, file_name, programme, new_programme_name, mapping, as_at, progress,
@@ -101,7 +106,7 @@ def import_commit(*, data: bytes, file_name: str, programme: Programme | None = 
         return result
     try:
         with transaction.atomic():
-            _commit(result, layout, issues, programme, by, progress)
+            _commit(result, layout, issues, programme, by, progress, options)
             if remember_mapping and mapping and result.programme:
                 mapping_save(programme=result.programme, mapping=mapping, by=by)
     except _NothingWritten:
@@ -116,20 +121,25 @@ def import_commit(*, data: bytes, file_name: str, programme: Programme | None = 
     return result
 
 
-def _commit(result: ImportResult, layout, issues: Issues, programme, by, progress: Progress) -> None:
+def _commit(result: ImportResult, layout, issues: Issues, programme, by, progress: Progress,
+            options: dict | None) -> None:
     if programme is not None:
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    plan = _plan(layout, issues, programme, result.as_at, lock=True)
+    plan = _plan(layout, issues, programme, result.as_at, lock=True, options=options)
     result.plan = plan
     rows = plan.rows
     progress(50, rows // 2, rows)
     if not plan.ok:
         raise _NothingWritten
+    start = date.fromisoformat(plan.start_date["date"])
     if programme is None:
         programme = programme_create(name=result.new_programme_name,
                                      short_name=unique_short_name(result.new_programme_name),
-                                     by=by, channel=Channel.IMPORT)
+                                     by=by, channel=Channel.IMPORT, start_date=start)
         result.programme_created = True
+    elif plan.start_date["changes"]:
+        programme.start_date = start
+        save_with_audit(programme, by=by, channel=Channel.IMPORT)  # the figures are refreshed below
     result.programme = programme
     plan.programme_id = programme.pk
 
@@ -159,6 +169,10 @@ def _read(data, file_name, programme, new_programme_name, mapping, as_at, progre
         return result, None, None
     progress(20, 0, workbook.row_count)
     issues = Issues()
+    for problem in workbook.warnings:
+        issues.warning(problem.sheet, problem.row, problem.column, problem.message)
+    for problem in workbook.problems:
+        issues.error(problem.sheet, problem.row, problem.column, problem.message)
     layout = read_layout(workbook, issues, mappings_for(programme, mapping))
     progress(30, 0, len(layout.rows))
     return result, layout, issues
@@ -174,14 +188,41 @@ def _refusal(programme, new_programme_name: str, as_at: date, today: date) -> st
     return ""
 
 
-def _plan(layout, issues: Issues, programme: Programme | None, as_at: date, *, lock: bool) -> Plan:
+def _plan(layout, issues: Issues, programme: Programme | None, as_at: date, *, lock: bool,
+          options: dict | None = None) -> Plan:
+    options = options or {}
     existing = load_existing(programme.pk if programme else None, lock=lock, as_at=as_at)
     settings = rules.DEFAULT_SETTINGS if programme is None else settings_for(_setting_values(programme))
     manual = programme is not None and programme.percent_method == PercentMethod.MANUAL
     plan = build_plan(layout, existing=existing, as_at=as_at, issues=issues, settings=settings,
-                      manual_percent=manual)
+                      manual_percent=manual, options=options)
     plan.programme_id = programme.pk if programme else None
+    plan.start_date = start_date_choice(programme, as_at, options.get("start_date"), issues)
     return plan
+
+
+def financial_year_start(day: date) -> date:
+    """1 April of the financial year a day falls in (30 June 2024 -> 1 April 2024)."""
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def start_date_choice(programme: Programme | None, as_at: date, chosen, issues: Issues) -> dict:
+    """The programme's start date the import uses: the one chosen in the preview, else the
+    programme's own, else 1 April of the as-at date's financial year. An action with no start date
+    of its own is measured from it (rules.md), never from the day of the import."""
+    own = programme.start_date if programme is not None else None
+    if chosen:
+        day = chosen if isinstance(chosen, date) else date.fromisoformat(str(chosen))
+        source = "chosen"
+    elif own is not None:
+        day, source = own, "programme"
+    else:
+        day, source = financial_year_start(as_at), "default"
+    end = programme.end_date if programme is not None else None
+    if end is not None and day > end:
+        issues.error("", None, "", f"The programme's start date ({rules.uk_date(day)}) would be after its end "
+                     f"date ({rules.uk_date(end)}). Choose an earlier start date.")
+    return {"date": day.isoformat(), "source": source, "changes": day != own}
 
 
 def _setting_values(programme: Programme) -> dict:
@@ -252,14 +293,17 @@ def import_run_create(*, data: bytes, file_name: str, by=None, programme: Progra
     return run
 
 
-def import_run_update(run: ImportRun, *, as_at: date | None, mapping: dict | None) -> ImportRun:
-    """The admin corrected the as-at date or the mapping: preview again with them. An imported
-    file stays as it was imported: it is uploaded again to be changed."""
+def import_run_update(run: ImportRun, *, as_at: date | None, mapping: dict | None,
+                      options: dict | None = None) -> ImportRun:
+    """The admin corrected the as-at date, the mapping or the choices (options): preview again with
+    them. An imported file stays as it was imported: it is uploaded again to be changed."""
     if run.status == ImportRun.Status.COMMITTED:
         raise ValidationError("This file has been imported, so its date and columns cannot change now. "
                               "Upload it again to import it with other choices.")
     run.as_at, run.mapping = as_at, mapping or {}
-    run.save(update_fields=["as_at", "mapping"])
+    if options is not None:
+        run.options = options
+    run.save(update_fields=["as_at", "mapping", "options"])
     import_run_queue(run, commit=False)
     return run
 
@@ -286,7 +330,7 @@ def import_run_execute(run_id: int, *, commit: bool) -> ImportRun:
 
     options = dict(data=bytes(run.data), file_name=run.file_name, programme=run.programme,
                    new_programme_name=run.new_programme_name, mapping=run.mapping or None,
-                   as_at=run.as_at, progress=progress)
+                   as_at=run.as_at, progress=progress, options=run.options or None)
     try:
         if commit:
             result = import_commit(by=run.created_by, **options)

@@ -5,11 +5,18 @@
                                                            actions, measures, risks, people),
      "errors", "warnings"                                  (each: [{sheet, row, column, message}]),
      "reconciliation"                                      ([{ref, stated, computed, sheet, row}]),
-     "new_people", "progress_updates", "changes", "sheets"}
+     "new_people", "progress_updates", "changes", "sheets",
+     "generated"     ([{kind, sheet, row, ref, title}]: references given to rows with none),
+     "flat_objective" ({ref, title} or null), "duplicates" ([{name, like, like_is_new, sheet, row}]),
+     "start_date"    ({date, source: chosen|programme|default, changes} or null)}
 
 For a refused file or a failed commit the counts are what the plan found (nothing was written:
 "committed" is false); for a file refused before it was read they are all 0.
 """
+
+from datetime import date
+
+from programmes import rules
 
 from .plan import KINDS, UPDATE, Plan
 
@@ -43,6 +50,10 @@ def import_summary(result) -> dict:
         "progress_updates": plan.progress_updates if plan else 0,
         "changes": changes(plan) if plan else {},
         "sheets": [sheet.as_dict() for sheet in plan.sheets] if plan else [],
+        "generated": plan.generated if plan else [],
+        "flat_objective": plan.flat_objective if plan else None,
+        "duplicates": plan.duplicates if plan else [],
+        "start_date": plan.start_date if plan else None,
     }
 
 
@@ -64,8 +75,19 @@ def summary_text(summary: dict) -> str:
               ("unchanged", "Unchanged"), ("error_counts", "Errors"))
     for key, label in labels:
         lines.append(f"{label}: " + ", ".join(_count(summary[key][kind], kind) for kind in KINDS))
+    if summary.get("start_date"):
+        start = summary["start_date"]
+        lines.append(f"Programme start date: {_uk(start['date'])} ({START_SOURCES[start['source']]})")
     if summary["new_people"]:
         lines.append("New people: " + ", ".join(summary["new_people"]))
+    for pair in summary.get("duplicates", []):
+        lines.append(f"Maybe the same person: {pair['name']} and {pair['like']} (kept apart unless merged)")
+    if summary.get("generated"):
+        lines.append(f"References given to rows without one ({len(summary['generated'])}):")
+        lines += [f"- {g['sheet']} row {g['row']}: {g['ref']} {g['title']}" for g in summary["generated"]]
+    if summary.get("flat_objective"):
+        flat = summary["flat_objective"]
+        lines.append(f"The plan's actions sit under the objective {flat['ref']} “{flat['title']}”")
     for kind, changed in summary["changes"].items():
         if changed:
             lines.append(f"Changed {kind} ({len(changed)}):")
@@ -81,6 +103,14 @@ def summary_text(summary: dict) -> str:
         lines += [f"- {d['ref']}: the file says {d['stated']}%, calculated {_percent(d['computed'])}"
                   for d in summary["reconciliation"]]
     return "\n".join(lines)
+
+
+START_SOURCES = {"chosen": "as chosen", "programme": "the programme's own",
+                 "default": "1 April of the financial year of the as-at date"}
+
+
+def _uk(iso: str) -> str:
+    return rules.uk_date(date.fromisoformat(iso))
 
 
 _SINGULAR = {"objectives": "objective", "actions": "action", "measures": "measure", "risks": "risk",

@@ -84,7 +84,7 @@ def parse_date(value) -> DueDate:
     if isinstance(value, int | float | Decimal):
         if float(value).is_integer() and int(value) in _EXCEL_SERIALS:
             return DueDate(_EXCEL_EPOCH + timedelta(days=int(value)))
-        return DueDate(None, note=clean_text(_number_text(value))[:DUE_NOTE_LENGTH])
+        return DueDate(None, note=clean_text(_number_text(value)))
     written = clean_text(str(value))
     if not written:
         return DueDate(None)
@@ -92,7 +92,7 @@ def parse_date(value) -> DueDate:
     found = _date_from_text(text, written)
     if found is not None:
         return DueDate(found)
-    return DueDate(None, note=written[:DUE_NOTE_LENGTH])
+    return DueDate(None, note=written)
 
 
 def _date_from_text(text: str, written: str) -> date | None:
@@ -114,6 +114,14 @@ def _date_from_text(text: str, written: str) -> date | None:
 def _number_text(value) -> str:
     number = float(value)
     return str(int(number)) if number.is_integer() else str(value)
+
+
+def finite(number: Decimal, written) -> Decimal:
+    """A number a column can hold: "NaN" and infinity are not numbers to a council."""
+    if not number.is_finite():
+        raise ValueProblem(f"“{clean_text(str(written))}” is not a number. Write a number, or leave the cell "
+                           "empty.")
+    return number
 
 
 # ---------------------------------------------------------------- percent
@@ -138,7 +146,7 @@ def parse_percent(value) -> int | None:
     if isinstance(value, int):
         number, fraction = Decimal(value), False
     elif isinstance(value, float | Decimal):
-        number = Decimal(str(value))
+        number = finite(Decimal(str(value)), value)
         fraction = 0 <= number <= 1
     else:
         number, fraction = _percent_from_text(clean_text(str(value)))
@@ -146,6 +154,8 @@ def parse_percent(value) -> int | None:
             return None
     if fraction:
         number *= 100
+    if abs(number) > 1000:  # before rounding: 1E+999999 cannot be rounded
+        raise ValueProblem(f"The percentage complete must be between 0 and 100; the file says {value}.")
     percent = round_half_up(number)
     if not 0 <= percent <= 100:
         raise ValueProblem(f"The percentage complete must be between 0 and 100; the file says {value}.")
@@ -161,6 +171,8 @@ def _percent_from_text(text: str) -> tuple[Decimal | None, bool]:
         number = Decimal(digits)
     except InvalidOperation:
         raise ValueProblem(f"“{text}” is not a percentage: write it as 47%, 47 or 0.47.") from None
+    if not number.is_finite():
+        raise ValueProblem(f"“{text}” is not a percentage: write it as 47%, 47 or 0.47.")
     return number, not signed and "." in digits and 0 <= number <= 1
 
 
@@ -219,7 +231,6 @@ def status_from_percent(percent: int) -> str:
 
 # Not " and " or " & ": "Health and Wellbeing Team" is one owner.
 _OWNER_SEPARATORS = re.compile(r"\s*(?:/|,|;|\n)\s*")
-_FIRST_PARAGRAPH = re.compile(r"<p[^>]*>(.*?)</p>", re.IGNORECASE | re.DOTALL)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _INITIALS = re.compile(r"^[A-Z]{2,4}$")
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "cllr", "prof", "sir"}
@@ -230,23 +241,78 @@ _GROUP_WORDS = re.compile(
 
 
 def split_owners(value) -> list[str]:
-    """"GK/MW" is two owners; "SANDRA SHORTER (HoS)" is one. The first is the responsible officer.
+    """"GK/MW" is two owners; "SANDRA SHORTER (HoS)" is one. The first is the responsible officer."""
+    return owners_and_links(value)[0]
 
-    A cell of HTML (a lead's name then a list of plans, as seed 004 has) gives its first paragraph.
+
+_BULLET = re.compile(r"^\s*(?:[•·▪◦●○‣∙*–-]|o\s)\s*")
+_AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
+_PERSON_NAME = re.compile(r"^(?:[A-Z][\w'’-]*\.?\s+){1,3}[A-Z][\w'’-]*$")
+
+
+def owners_and_links(value) -> tuple[list[str], list[str]]:
+    """(the owners written, the lines listed after them).
+
+    Councils write a lead's name, then a bulleted list of the plans it links to ("Kath Amies",
+    "• Team Plans", "• PDR"): those lines are a note on the record, never people. "A / B",
+    "A, B", "GK/MW" and "A and B" (when both sides are names, initials or groups: "Health and
+    Wellbeing Team" is one team) are several owners.
     """
     if value is None:
-        return []
+        return [], []
     text = str(value)
     if "<" in text:
-        paragraph = _FIRST_PARAGRAPH.search(text)
-        text = plain_text(paragraph.group(1) if paragraph else text)
+        text = html_lines(text)
+    owners_text, links = [], []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if links or _BULLET.match(line):
+            links.append(clean_text(_BULLET.sub("", line)))
+        else:
+            owners_text.append(line)
     names, seen = [], set()
-    for part in _OWNER_SEPARATORS.split(text):
-        name = clean_text(re.sub(r"\([^)]*\)", " ", part)).strip(" .-–•")
-        if name and name.casefold() not in seen:
-            seen.add(name.casefold())
-            names.append(name)
-    return names
+    for part in _OWNER_SEPARATORS.split("\n".join(owners_text)):
+        for piece in _split_and(clean_text(re.sub(r"\([^)]*\)", " ", part))):
+            name = piece.strip(" .-–•")
+            if name and name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+    return names, [link for link in links if link]
+
+
+def _split_and(text: str) -> list[str]:
+    parts = _AND.split(text)
+    if len(parts) > 1 and all(_one_owner(part) for part in parts):
+        return parts
+    return [text]
+
+
+def _one_owner(text: str) -> bool:
+    text = text.strip()
+    return bool(_INITIALS.match(text) or is_group_name(text) or _PERSON_NAME.match(text) or is_email(text))
+
+
+_BLOCK_END = re.compile(r"<\s*(?:br\s*/?|/p|/li|/div|/h\d|/tr)\s*>|<\s*li[^>]*>", re.IGNORECASE)
+
+
+def html_lines(text: str) -> str:
+    """A cell of HTML as lines: each paragraph, list item and line break on its own line."""
+    text = _BLOCK_END.sub("\n", text)
+    text = html.unescape(nh3.clean(text, tags=set()))
+    return "\n".join(clean_text(line) for line in text.splitlines() if line.strip())
+
+
+def extra_text(value) -> str:
+    """A cell no field reads, kept as written: its lines (and bullets) kept, HTML made plain."""
+    if value is None:
+        return ""
+    if isinstance(value, date | datetime | int | float | Decimal):
+        return cell_text(value)
+    text = str(value)
+    if "<" in text or "&" in text:
+        return html_lines(text)
+    return "\n".join(clean_text(line) for line in text.splitlines() if line.strip())
 
 
 def is_email(text: str) -> bool:
@@ -306,21 +372,36 @@ def parse_target(value) -> Target | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float | Decimal):
-        return Target(tidy_decimal(Decimal(str(value))))
+        return Target(target_number(Decimal(str(value)), value))
     text = clean_text(str(value))
     if not text:
         return None
     if text.lower() in _NUMBER_WORDS:
         return Target(Decimal(_NUMBER_WORDS[text.lower()]), text)
     match = _AMOUNT.match(text)
+    if len(text) > TARGET_TEXT_LENGTH:
+        raise ValueProblem(f"A target is at most {TARGET_TEXT_LENGTH} characters; this one is {len(text):,}. "
+                           "Shorten it, or put the words in the measure's description.")
     if not match:
-        return Target(None, text[:TARGET_TEXT_LENGTH])
+        return Target(None, text)
     pound, digits, multiplier, _percent = match.groups()
     number = Decimal(digits.replace(",", ""))
     if multiplier:
         number *= _MULTIPLIERS[multiplier.lower()]
     plain_number = not pound and not multiplier and "," not in digits
-    return Target(tidy_decimal(number), "" if plain_number else text)
+    return Target(target_number(number, text), "" if plain_number else text)
+
+
+TARGET_LIMIT = Decimal(10) ** 10  # MeasureTarget.value: 14 digits, 4 after the point
+
+
+def target_number(number: Decimal, written) -> Decimal:
+    """A target's number as the column holds it: finite, under 10 billion, 4 decimal places."""
+    finite(number, written)
+    if abs(number) >= TARGET_LIMIT:
+        raise ValueProblem(f"“{clean_text(str(written))}” is too large for a target: targets are below "
+                           "10,000,000,000.")
+    return tidy_decimal(number.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
 
 def tidy_decimal(number: Decimal) -> Decimal:
@@ -357,6 +438,77 @@ def financial_year_from_heading(heading: str) -> str | None:
 def financial_year_dates(name: str) -> tuple[date, date]:
     start = int(name[:4])
     return date(start, 4, 1), date(start + 1, 3, 31)
+
+
+# ---------------------------------------------------------------- measures per period
+
+_QUARTER_HEADING = re.compile(r"\bq\s*([1-4])\b")
+_MONTH_HEADING = re.compile(rf"\b{_MONTH}[\s/-]*'?(\d{{4}}|\d{{2}})\b")
+_VALUE_WORDS = re.compile(r"\b(actual|actuals|value|outturn|result|achieved|performance)\b")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+
+
+def period_heading(heading) -> tuple[str, str] | None:
+    """("target" or "value", the period) a measure's column holds: "Target 2012/13" is the target
+    for 2012/13; "Q1 target" for Q1 (of the as-at date's year unless the heading names one);
+    "Apr-24" and "2024/25 Q2 actual" are values. A year with neither word is not a period column."""
+    text = " ".join(str(heading or "").split())
+    low = text.lower()
+    role = "target" if "target" in low else ("value" if _VALUE_WORDS.search(low) else None)
+    year = financial_year_from_heading(text)
+    quarter = _QUARTER_HEADING.search(low)
+    month = _MONTH_HEADING.search(low)
+    if quarter:
+        label = f"{year} Q{quarter.group(1)}" if year else f"Q{quarter.group(1)}"
+    elif month and not year:
+        label = f"{MONTH_NAMES[MONTHS[month.group(1)] - 1]} {full_year(month.group(2))}"
+    elif year:
+        label = year
+    else:
+        return None
+    if role is None:
+        if not (quarter or month):
+            return None
+        role = "value"
+    return role, label
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    """A reporting period as the import names and creates it: "2024/25", "2024/25 Q1", "April 2024"."""
+
+    name: str
+    kind: str  # year | quarter | month (ReportingPeriod.Kind)
+    financial_year: str
+    quarter: int | None
+    start: date
+    end: date
+
+
+def financial_year_name(start_year: int) -> str:
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def period_spec(label: str, as_at: date) -> PeriodSpec:
+    """The period a heading's label names; a quarter with no year is in the as-at date's year."""
+    if match := re.fullmatch(r"(?:(\d{4}/\d{2}) )?Q([1-4])", label):
+        year = match.group(1) or financial_year_name(as_at.year if as_at.month >= 4 else as_at.year - 1)
+        quarter = int(match.group(2))
+        first_month = 4 + 3 * (quarter - 1)
+        start_year = int(year[:4]) + (first_month > 12)
+        start = date(start_year, (first_month - 1) % 12 + 1, 1)
+        end_month = (first_month + 2 - 1) % 12 + 1
+        return PeriodSpec(f"{year} Q{quarter}", "quarter", year, quarter, start,
+                          month_end(start_year, end_month))
+    if match := re.fullmatch(r"([A-Za-z]+) (\d{4})", label):
+        month, year = MONTHS[match.group(1).lower()], int(match.group(2))
+        fy_start = year if month >= 4 else year - 1
+        quarter = ((month - 4) % 12) // 3 + 1
+        return PeriodSpec(label, "month", financial_year_name(fy_start), quarter, date(year, month, 1),
+                          month_end(year, month))
+    start, end = financial_year_dates(label)
+    return PeriodSpec(label, "year", label, None, start, end)
 
 
 # ---------------------------------------------------------------- references and text
@@ -443,6 +595,9 @@ def split_delivers(title: str) -> tuple[str, str | None]:
     return title[:match.start()].strip(), match.group(1).strip()
 
 
+WEIGHT_LIMIT = Decimal(100_000)  # Objective.weight and Action.weight: 7 digits, 2 after the point
+
+
 def parse_weight(value) -> Decimal | None:
     text = cell_text(value)
     if not text:
@@ -451,8 +606,13 @@ def parse_weight(value) -> Decimal | None:
         weight = Decimal(text)
     except InvalidOperation:
         raise ValueProblem(f"“{text}” is not a weight: write a number such as 1 or 2.5.") from None
-    if weight < 0 or weight >= 100_000:
-        raise ValueProblem(f"The weight must be a number from 0 up; the file says {text}.")
+    if not weight.is_finite():
+        raise ValueProblem(f"“{text}” is not a weight: write a number such as 1 or 2.5.")
+    if weight < 0 or weight >= WEIGHT_LIMIT:
+        raise ValueProblem(f"The weight must be a number from 0 up to 99999.99; the file says {text}.")
+    if weight != weight.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP):
+        raise ValueProblem(f"A weight has at most two decimal places (such as 2.5 or 0.25); the file says "
+                           f"{text}.")
     return weight
 
 

@@ -23,7 +23,7 @@ from programmes.permissions import require_role, signed_in_and
 from programmes.roles import ADMIN
 
 from . import selectors
-from .forms import ImportMappingForm, ImportUploadForm
+from .forms import ImportChoicesForm, ImportMappingForm, ImportUploadForm
 from .readers import megabytes
 from .service import (
     import_run_confirm,
@@ -82,15 +82,18 @@ def import_new(request):
     return render(request, NEW_PAGE, context, status=422 if form.errors else 200)
 
 
-def _render_run_page(request, run, *, mapping_form=None, status=200):
+def _render_run_page(request, run, *, mapping_form=None, choices_form=None, status=200):
     progress = import_run_progress(run)
     report = selectors.run_report(run.summary) if progress["finished"] else None
     can_remap = run.status in REMAPPABLE and report is not None and bool(report.sheets)
     if can_remap and mapping_form is None:
         mapping_form = ImportMappingForm(sheets=report.sheets)
+    if can_remap and choices_form is None and report.start_date:
+        choices_form = ImportChoicesForm(report=report)
     context = {
         "run": run, "progress": progress, "progress_label": selectors.progress_label(progress),
         "report": report, "mapping_form": mapping_form if can_remap else None,
+        "choices_form": choices_form if can_remap else None,
         "can_confirm": run.status == ImportRun.Status.PREVIEW and report is not None and report.ok,
     }
     return render(request, RUN_PAGE, context, status=status)
@@ -125,6 +128,25 @@ def import_run_mapping(request, pk):
         return _render_run_page(request, run, mapping_form=form, status=422)
     import_run_update(run, as_at=run.as_at, mapping=form.mapping(run.mapping))
     messages.success(request, "Your choice of columns was saved and the file is being checked again.")
+    return _to_run(request, run)
+
+
+@programme_office
+@require_POST
+def import_run_choices(request, pk):
+    """The programme's start date, a flat plan's objective, which likely duplicates are one person:
+    saved on the run, then the file is checked again with them."""
+    run = _run(pk)
+    report = selectors.run_report(run.summary)
+    if run.status not in REMAPPABLE or report is None:
+        messages.warning(request, "These choices cannot be changed now: the file is being checked or "
+                                  "imported, or has been imported.")
+        return _to_run(request, run)
+    form = ImportChoicesForm(request.POST, report=report)
+    if not form.is_valid():
+        return _render_run_page(request, run, choices_form=form, status=422)
+    import_run_update(run, as_at=run.as_at, mapping=run.mapping, options=form.options(run.options))
+    messages.success(request, "Your choices were saved and the file is being checked again.")
     return _to_run(request, run)
 
 

@@ -10,14 +10,13 @@ from collections import defaultdict
 from django.db.models import F, Q
 from django.utils import timezone
 
-from actionplans.models import Action, Measure, MeasureTarget, ProgressUpdate
+from actionplans.models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
 from governance.models import Risk
 from programmes.audit import Channel, audit_bulk_created, plain
 from programmes.models import AuditEntry, Objective, Person, Programme, ReportingPeriod
 
 from .layouts import ACTION, MEASURE, OBJECTIVE, RISK
 from .plan import CREATE, PEOPLE_LINKS, UPDATE, Plan
-from .values import financial_year_dates
 
 BATCH = 2000
 PROGRESS_AUTHOR = "Import"
@@ -70,7 +69,7 @@ class Writer:
         if record.progress is not None:
             changes.update({k: [plain(o), plain(n)] for k, (o, n) in record.progress["changed"].items()})
         for name, pair in record.changes.items():
-            if name.startswith("target "):
+            if name.startswith(("target ", "value ")):
                 changes[name] = pair
         self.updated.append(AuditEntry(
             user=self.by, channel=Channel.IMPORT, action="updated", model=instance._meta.label_lower,
@@ -113,11 +112,9 @@ class Writer:
     # ------------------------------------------------------------ steps
 
     def periods(self) -> None:
-        periods = []
-        for name in self.plan.periods_to_create:
-            start, end = financial_year_dates(name)
-            periods.append(ReportingPeriod(name=name, kind=ReportingPeriod.Kind.YEAR, financial_year=name,
-                                           start=start, end=end))
+        periods = [ReportingPeriod(name=spec.name, kind=spec.kind, financial_year=spec.financial_year,
+                                   quarter=spec.quarter, start=spec.start, end=spec.end)
+                   for spec in self.plan.periods_to_create.values()]
         ReportingPeriod.objects.bulk_create(periods)
         self.period_ids.update({p.name: p.pk for p in periods})
         self.created[ReportingPeriod] += periods
@@ -247,6 +244,24 @@ class Writer:
         MeasureTarget.objects.bulk_create(new, batch_size=BATCH)
         self.bulk_update(MeasureTarget, changed, {"value", "text"})
         self.created[MeasureTarget] += new
+        self.period_values(records, ids, objects)
+
+    def period_values(self, records, ids: dict, objects: dict) -> None:
+        """The values per period the file holds (MeasureValue, one per measure and period)."""
+        existing = self.plan.existing.values
+        new, changed = [], []
+        for record in records:
+            for name, value in record.period_values.items():
+                period_id = self.period_ids[name]
+                old = existing.get((ids[record.key], period_id))
+                if old is None:
+                    new.append(MeasureValue(measure=objects[record.key], period_id=period_id, value=value,
+                                            entered_by=self.by))
+                elif old["value"] != value:
+                    changed.append(MeasureValue(pk=old["id"], value=value, entered_by=self.by))
+        MeasureValue.objects.bulk_create(new, batch_size=BATCH)
+        self.bulk_update(MeasureValue, changed, {"value", "entered_by"})
+        self.created[MeasureValue] += new
 
     def risks(self) -> None:
         existing = self.plan.existing

@@ -8,10 +8,19 @@ actions, people, 10,000 progress updates and the audit, then refreshes the roll-
 `modelresource_factory(Action)` imports the same 10,000 action rows (dry_run=False) into a
 second fresh programme holding the same objectives. Everything the bench made is deleted after.
 
+Peak memory is the peak resident size of a worker process of its own (a fresh Python, as a Celery
+worker is), read from the kernel (ru_maxrss), so it counts the XML parser's memory as well as
+Python's: while it previews and commits the 10,000-action workbook, and while it previews a
+100 KB workbook whose 6,000 rows each use a cell in column XFD (the last of 16,384), which once
+cost 2.6 GB. Targets: both under 300 MB.
+
 `run(context) -> dict` is called by tests/bench/run.py; `python -m tests.bench.bench_import`
 runs it on $DATABASE_URL.
 """
 
+import json
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -52,6 +61,52 @@ def build_workbook(folder: Path, actions: int = ACTIONS) -> Path:
     path = folder / "bench_action_plan.xlsx"
     workbook.save(path)
     return path
+
+
+WIDE_ROWS = 6000  # about 100 KB
+
+
+def build_wide_sparse_workbook(folder: Path, rows: int = WIDE_ROWS) -> Path:
+    """A small plan whose every row also holds a cell in column XFD, as a stray format leaves."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan"
+    sheet.append(["Ref.", "Name"])
+    sheet.cell(row=1, column=16384, value="Far away")
+    for number in range(rows):
+        sheet.cell(row=number + 2, column=1, value=f"W{number}")
+        sheet.cell(row=number + 2, column=2, value=f"Objective {number}")
+        sheet.cell(row=number + 2, column=16384, value="x")
+    path = folder / "bench_wide_sparse.xlsx"
+    workbook.save(path)
+    return path
+
+
+def peak_memory_mb(path: Path, *, commit: bool) -> float:
+    """The peak resident memory of a fresh worker process that previews (and commits) the file."""
+    command = [sys.executable, "-m", "tests.bench.bench_import", "--peak", str(path)]
+    if commit:
+        command.append("--commit")
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])["peak_mb"]
+
+
+def _peak_child(path: Path, commit: bool) -> dict:
+    """In the worker process: preview (and commit) into a fresh programme, then report the peak."""
+    import resource
+
+    from governance.imports.service import import_commit, import_preview
+
+    data = path.read_bytes()
+    programme = _fresh_programme("P")
+    preview = import_preview(data=data, file_name=path.name, programme=programme)
+    ok = preview.ok
+    if commit:
+        ok = import_commit(data=data, file_name=path.name, programme=programme).committed
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    return {"peak_mb": round(peak_kb / 1024, 1), "ok": ok}
 
 
 def timed(function):
@@ -139,6 +194,10 @@ def run(context=None) -> dict:
             path, build_s, _ = timed(lambda: build_workbook(Path(folder), actions))
             figures = {"actions": actions, "workbook_build_s": build_s}
             figures.update(ours(path, actions))
+            figures["peak_memory_mb"] = peak_memory_mb(path, commit=True)
+            wide = build_wide_sparse_workbook(Path(folder))
+            figures["wide_sheet_bytes"] = wide.stat().st_size
+            figures["wide_sheet_peak_memory_mb"] = peak_memory_mb(wide, commit=False)
         figures.update(import_export(actions))
     finally:
         cleanup(marks)
@@ -149,11 +208,13 @@ def run(context=None) -> dict:
 
 
 if __name__ == "__main__":
-    import json
     import os
 
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     django.setup()
-    print(json.dumps(run(), indent=2))
+    if "--peak" in sys.argv:
+        print(json.dumps(_peak_child(Path(sys.argv[sys.argv.index("--peak") + 1]), "--commit" in sys.argv)))
+    else:
+        print(json.dumps(run(), indent=2))

@@ -67,7 +67,7 @@ def test_priya_uploads_a_plan_corrects_a_column_and_imports_it(page, live_server
     assert_no_axe_violations(page)
 
     column = page.get_by_label("Field for column C, “Finish by”, of carers.csv")
-    assert column.input_value() == "ignore"
+    assert column.input_value() == "keep"
     column.select_option(label="Due date")
     page.get_by_role("button", name="Save the columns and check again").click()
     page.locator(".govuk-notification-banner--success").wait_for()
@@ -117,4 +117,49 @@ def test_the_progress_bar_follows_the_task_and_the_page_shows_the_preview_when_i
     page.get_by_text("Nothing was imported.").wait_for()
     assert page.get_by_role("progressbar").count() == 0
     assert "The file is empty." in page.locator("#errors").inner_text()
+    assert js_errors == []
+
+
+# A flat plan with no references whose owners are probably one person, into a programme with no start.
+FLAT_PLAN = csv_bytes([
+    ["No.", "Action", "Owner", "Due Date", "Status", "Directorate"],
+    [None, "Publish the carers' offer", "Pete Kelleher", "30/09/2024", "In progress", "Adults"],
+    [None, "Train the assessment team", "Peter Kelleher\n• Team Plans\n• PDR", "31/12/2024", "Not started", None],
+])
+
+
+def test_priya_names_the_flat_plans_objective_merges_a_duplicate_and_sees_the_kept_columns(
+        page, live_server, priya, js_errors):
+    programme = ProgrammeFactory(name="Carers plan", short_name="CARP", owner=None, start_date=None, end_date=None)
+    login(page, live_server, priya)
+    page.goto(f"{live_server.url}/imports/new/")
+    page.get_by_label("File to import").set_input_files(
+        files=[{"name": "carers_plan.csv", "mimeType": "text/csv", "buffer": FLAT_PLAN}])
+    page.get_by_label("Programme to import into").select_option(label=programme.name)
+    page.get_by_label("As-at date (optional)").fill("2024-06-30")
+    page.get_by_role("button", name="Upload and check the file").click()
+    page.wait_for_url(re.compile(r"/imports/\d+/$"))
+    assert "1 April 2024" in page.get_by_test_id("start-date").inner_text()
+    assert "PLAN-A2" in page.get_by_test_id("generated").inner_text()
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Name of the objective the plan's actions sit under (PLAN)").fill("Carers plan 2024/25")
+    page.get_by_role("group", name=re.compile("the same person")).get_by_label(re.compile("^Yes")).check()
+    page.get_by_role("button", name="Save the choices and check again").click()
+    page.locator(".govuk-notification-banner--success").wait_for()
+    assert page.get_by_label("Name of the objective the plan's actions sit under (PLAN)").input_value() == \
+        "Carers plan 2024/25"
+    assert_no_axe_violations(page)
+
+    page.get_by_role("button", name="Confirm and import").click()
+    page.get_by_role("heading", name="Import complete").wait_for()
+    action = Action.objects.select_related("objective", "responsible").get(reference="PLAN-A2")
+    assert action.objective.title == "Carers plan 2024/25"
+    assert Action.objects.get(reference="PLAN-A1").responsible == action.responsible
+
+    page.goto(f"{live_server.url}/actions/{action.pk}/")
+    details = page.locator("#details-heading").locator("..")
+    assert "Team Plans" in details.get_by_role("list").last.inner_text()
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert_no_axe_violations(page)
     assert js_errors == []

@@ -336,6 +336,65 @@ def test_an_impossible_column_choice_is_shown_beside_the_column_and_changes_noth
     assert run.mapping == {} and run.status == "preview"
 
 
+# A flat plan whose rows name no objective and whose owners are probably one person.
+FLAT_ROWS = [["No.", "Action", "Owner", "Due Date", "Status"],
+             [None, "Agree the plan", "Pete Kelleher", "30/09/2024", "In progress"],
+             [None, "Publish it", "Peter Kelleher", "31/10/2024", "Not started"]]
+
+
+def test_the_preview_shows_the_start_date_the_generated_references_and_the_choices(
+        office, programme, priya, django_capture_on_commit_callbacks):
+    programme.start_date = None
+    programme.save()
+    run = previewed(programme, priya, django_capture_on_commit_callbacks, csv_bytes(FLAT_ROWS), "workforce.csv")
+
+    assert queries(office, run_url(run)) <= QUERY_CEILING
+    html = body(office.get(run_url(run)))
+
+    assert "The programme starts on 1 April 2024 (1 April of the financial year of the as-at date)" in html
+    assert 'data-testid="generated"' in html and "PLAN-A1" in html and "PLAN-A2" in html
+    assert 'name="start_date" type="date" value="2024-04-01"' in html
+    assert 'name="objective_title"' in html and 'value="workforce"' in html
+    assert "Are “Pete Kelleher” and “Peter Kelleher” the same person?" in html or \
+        "Are “Peter Kelleher” and “Pete Kelleher” the same person?" in html
+
+
+def test_saving_the_choices_keeps_them_on_the_run_and_checks_the_file_again(
+        office, programme, priya, django_capture_on_commit_callbacks):
+    run = previewed(programme, priya, django_capture_on_commit_callbacks, csv_bytes(FLAT_ROWS), "workforce.csv")
+    pair = run.summary["duplicates"][0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = office.post(run_url(run, "import_run_choices"), {
+            "start_date": "2024-05-01", "objective_title": "Workforce plan", "person_0": "merge"})
+
+    run.refresh_from_db()
+    assert response.status_code == 302 and response["Location"] == run_url(run)
+    assert run.options == {"start_date": "2024-05-01", "objective_title": "Workforce plan",
+                           "people": {pair["name"]: pair["like"]}}
+    assert run.status == "preview" and run.summary["flat_objective"]["title"] == "Workforce plan"
+    assert run.summary["start_date"]["date"] == "2024-05-01" and run.summary["new_people"] == [pair["like"]]
+    committed(office, run, django_capture_on_commit_callbacks)
+    programme.refresh_from_db()
+    assert programme.start_date == date(2024, 5, 1)
+    assert {a.responsible.name for a in Action.objects.select_related("responsible")} == {pair["like"]}
+
+
+def test_a_start_date_that_is_not_a_date_is_shown_beside_the_field_and_changes_nothing(
+        office, programme, priya, django_capture_on_commit_callbacks):
+    run = previewed(programme, priya, django_capture_on_commit_callbacks, csv_bytes(FLAT_ROWS), "workforce.csv")
+
+    response = office.post(run_url(run, "import_run_choices"), {"start_date": "31/02/2024",
+                                                                "objective_title": "Plan", "person_0": "apart"})
+
+    html = body(response)
+    assert response.status_code == 422
+    assert "There is a problem" in html and "Enter the start date as a real date" in html
+    assert 'href="#id_start_date"' in html
+    run.refresh_from_db()
+    assert run.options == {} and run.status == "preview"
+
+
 def test_the_columns_of_an_imported_run_cannot_be_changed(office, programme, priya):
     run = ImportRunFactory(programme=programme, status="committed", summary={})
 
@@ -440,6 +499,10 @@ def call(client, endpoint, run):
         return client.post(run_url(run, "import_run_mapping"), {})
     if endpoint == "htmx columns":
         return client.post(run_url(run, "import_run_mapping"), {}, headers=HTMX)
+    if endpoint == "choices":
+        return client.post(run_url(run, "import_run_choices"), {"start_date": "2024-04-01"})
+    if endpoint == "htmx choices":
+        return client.post(run_url(run, "import_run_choices"), {"start_date": "2024-04-01"}, headers=HTMX)
     if endpoint == "confirm":
         return client.post(run_url(run, "import_run_commit"))
     if endpoint == "htmx confirm":
@@ -448,7 +511,7 @@ def call(client, endpoint, run):
 
 
 ENDPOINTS = ("list", "upload form", "upload", "run page", "progress partial", "columns", "htmx columns",
-             "confirm", "htmx confirm")
+             "choices", "htmx choices", "confirm", "htmx confirm")
 REFUSED_ROLES = (OFFICER, PROGRAMME_MANAGER, LEADERSHIP, CLERK, None)
 CASES = [(role, endpoint) for role in REFUSED_ROLES for endpoint in ENDPOINTS]
 
@@ -468,7 +531,7 @@ def test_everyone_but_the_programme_office_is_refused_and_it_is_logged(client, r
     assert len(refusals) == 1 and user.username in refusals[0].getMessage()
     assert callbacks == [] and ImportRun.objects.count() == 1
     runs.refresh_from_db()
-    assert (runs.status, runs.mapping) == ("preview", {})
+    assert (runs.status, runs.mapping, runs.options) == ("preview", {}, {})
     assert not Programme.objects.filter(name="Sneaky programme").exists()
 
 

@@ -1,7 +1,8 @@
 """Import a council's spreadsheet into a programme, through the same service as the browser.
 
     python manage.py import_plan PATH --programme NAME [--create] [--dry-run]
-        [--format text|json] [--as-at YYYY-MM-DD] [--user USERNAME]
+        [--format text|json] [--as-at YYYY-MM-DD] [--user USERNAME] [--start-date YYYY-MM-DD]
+        [--objective-name NAME] [--merge "AS WRITTEN=USE INSTEAD" ...]
 
 Exit status 0 when the file was imported (or the dry run is clean), 1 when nothing was written
 because of errors. `--format json` prints one object (governance/imports/summary.py).
@@ -33,8 +34,16 @@ class Command(BaseCommand):
         parser.add_argument("--as-at", type=date.fromisoformat, default=None,
                             help="Date of the progress updates, YYYY-MM-DD (default today).")
         parser.add_argument("--user", default=None, help="Username recorded in the audit trail.")
+        parser.add_argument("--start-date", type=date.fromisoformat, default=None,
+                            help="The programme's start date (default: its own, else 1 April of the as-at "
+                                 "date's financial year).")
+        parser.add_argument("--objective-name", default="",
+                            help="A flat plan: the name of the one objective its actions sit under.")
+        parser.add_argument("--merge", action="append", default=[], metavar="WRITTEN=NAME",
+                            help="Treat a likely duplicate as one person, e.g. \"Pete Kelleher=Peter Kelleher\".")
 
-    def handle(self, *args, path, programme, create, dry_run, format, as_at, user, **options):
+    def handle(self, *args, path, programme, create, dry_run, format, as_at, user, start_date=None,
+               objective_name="", merge=(), **options):
         file = Path(path)
         if not file.is_file():
             refused = self.refused(file.name, f"There is no file at {path}.", dry_run, as_at)
@@ -44,8 +53,13 @@ class Command(BaseCommand):
             message = (f"There is no programme called “{programme}”. Check the name, or add --create to "
                        "create it.")
             return self.finish(self.refused(file.name, message, dry_run, as_at), format)
+        choices = {"people": dict(pair.split("=", 1) for pair in merge if "=" in pair)}
+        if start_date:
+            choices["start_date"] = start_date.isoformat()
+        if objective_name:
+            choices["objective_title"] = objective_name
         options = dict(data=file.read_bytes(), file_name=file.name, programme=found,
-                       new_programme_name="" if found else programme, as_at=as_at)
+                       new_programme_name="" if found else programme, as_at=as_at, options=choices)
         if dry_run:
             result = import_preview(**options)
         else:

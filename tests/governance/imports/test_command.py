@@ -135,3 +135,20 @@ def test_the_process_exit_status_is_1_when_nothing_was_written(tmp_path):
 
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["ok"] is False
+
+
+def test_the_command_takes_the_start_date_a_flat_plans_objective_and_merges(tmp_path, priya):
+    path = tmp_path / "flat.csv"
+    path.write_bytes(csv_bytes([["No.", "Action", "Owner", "Status"], [1, "Agree the plan", "Pete Kelleher", "Done"],
+                                [2, "Publish it", "Peter Kelleher", "Not started"]]))
+
+    status, out = run(str(path), "--programme", "Flat plan", "--create", "--as-at", "2024-06-30",
+                      "--start-date", "2024-05-01", "--objective-name", "Workforce plan",
+                      "--merge", "Pete Kelleher=Peter Kelleher")
+
+    assert status == 0, out
+    programme = Programme.objects.get(name="Flat plan")
+    assert str(programme.start_date) == "2024-05-01"
+    assert "Programme start date: 1 May 2024 (as chosen)" in out
+    assert {a.objective.title for a in Action.objects.select_related("objective")} == {"Workforce plan"}
+    assert {a.responsible.name for a in Action.objects.select_related("responsible")} == {"Peter Kelleher"}

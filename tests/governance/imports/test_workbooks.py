@@ -314,7 +314,7 @@ def test_every_error_names_its_sheet_row_and_column_in_plain_english(programme):
     data = csv_bytes([["Ref.", "Name", "Due Date", "% Complete", "Status"],
                       ["P1", "Objective", None, None, None],
                       ["P1.1", "Action", "31/02/2024", "150%", "Sort of"],
-                      [None, "No reference", None, None, None]])
+                      [None, None, "30/06/2024", None, None]])
 
     summary = import_preview(data=data, file_name="plan.csv", programme=programme, as_at=AS_AT).summary()
 
@@ -323,7 +323,7 @@ def test_every_error_names_its_sheet_row_and_column_in_plain_english(programme):
     assert "not a real date" in errors[("plan.csv", 3, "Due Date")]
     assert "between 0 and 100" in errors[("plan.csv", 3, "% Complete")]
     assert "not a status" in errors[("plan.csv", 3, "Status")]
-    assert "no reference" in errors[("plan.csv", 4, "Ref.")]
+    assert "neither a reference nor a name" in errors[("plan.csv", 4, "Ref.")]
     assert summary["error_counts"]["actions"] == 3
 
 
