@@ -15,6 +15,7 @@ from programmes.rules import display_percent
 pytestmark = pytest.mark.django_db
 
 REPORT_DATE = date(2024, 6, 30)
+LAST_ROUND = date(2024, 9, 30)  # the demo's last (illustrative) round of updates: the stored figures are today's
 
 
 def stated_objective_percents() -> dict[str, int]:
@@ -47,9 +48,9 @@ def test_nine_objectives_show_the_councils_percent_and_two_are_a_point_higher(ac
     assert differences == {"ASC2401": (47, 48), "ASC2410": (25, 26)}
 
 
-def test_the_stored_figures_agree_with_the_report_date_figures(action_plan):
+def test_the_stored_figures_agree_with_the_latest_updates_figures(action_plan):
     stored = dict(Objective.objects.filter(programme=action_plan).values_list("reference", "rollup_percent"))
-    tree = compute_tree(action_plan.pk, as_at=REPORT_DATE)
+    tree = compute_tree(action_plan.pk, as_at=LAST_ROUND)
     for key, result in tree.results_by_key().items():
         if key[0] == "objective":
             assert stored[result.ref] == pytest.approx(result.percent)
