@@ -14,6 +14,8 @@ from .models import (
     Meeting,
     Risk,
     RiskReview,
+    RoundMessage,
+    UpdateRound,
 )
 from .services import board_save, risk_save
 
@@ -200,3 +202,28 @@ admin.site.unregister(Objective)
 admin.site.register(Objective, ObjectiveWithAssuranceAdmin)
 
 from .imports import admin as import_admin  # noqa: E402,F401  (registers ImportMapping and ImportRun)
+
+
+@admin.register(UpdateRound)
+class UpdateRoundAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """Rounds are opened on the Update rounds page (governance.rounds.services.round_open), which sends
+    their e-mails once the round is saved: read here, never changed."""
+
+    list_display = ("title", "cut_off_shown", "period", "is_closed", "opened_by")
+    list_filter = ("is_closed", "period")
+    search_fields = ("title",)
+    list_select_related = ("period", "opened_by")
+
+    @admin.display(description="Cut-off", ordering="cut_off")
+    def cut_off_shown(self, obj):
+        return uk_date(obj.cut_off)
+
+
+@admin.register(RoundMessage)
+class RoundMessageAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """Every e-mail a round sent: the record that stops it being sent twice."""
+
+    list_display = ("subject", "person", "stage", "to", "cc", "sent_at")
+    list_filter = ("stage", "round")
+    search_fields = ("subject", "person__name", "to")
+    list_select_related = ("person", "round")

@@ -15,6 +15,8 @@ from governance.models import (
     Meeting,
     Risk,
     RiskReview,
+    RoundMessage,
+    UpdateRound,
 )
 from programmes.choices import ObjectiveKind, OrgUnitKind, Status
 from programmes.models import (
@@ -271,3 +273,22 @@ class ImportRunFactory(factory.django.DjangoModelFactory):
     file_name = factory.Sequence(lambda n: f"plan-{n}.csv")
     data = b"Ref.,Name\nA1,Objective\n"
     file_size = 23
+
+
+class UpdateRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UpdateRound
+
+    title = factory.Sequence(lambda n: f"Quarter {n % 4 + 1} updates")
+    cut_off = date(2024, 9, 20)
+
+
+class RoundMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoundMessage
+
+    round = factory.SubFactory(UpdateRoundFactory)
+    person = factory.SubFactory(PersonFactory)
+    stage = "opening"
+    to = "officer@council.example"
+    subject = "Updates are due by 20 September 2024: Quarter 3 updates"

@@ -39,8 +39,11 @@ FACTORIES = {
     "governance.riskreview": f.RiskReviewFactory,
     "governance.assurancesource": f.AssuranceSourceFactory,
     "governance.assurance": f.AssuranceFactory,
+    "governance.updateround": f.UpdateRoundFactory,
+    "governance.roundmessage": f.RoundMessageFactory,
 }
-VIEW_ONLY = {"programmes.auditentry", "actionplans.progressupdate", "governance.riskreview"}
+VIEW_ONLY = {"programmes.auditentry", "actionplans.progressupdate", "governance.riskreview", "governance.updateround",
+             "governance.roundmessage"}
 
 
 def admin_url(label: str, view: str, *args) -> str:

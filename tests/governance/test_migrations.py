@@ -8,7 +8,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("governance", "0003_period_to_programmes")]
+# The audit trail as it stood then too: before it was made append-only (programmes 0010), so the test can
+# date an entry in the past.
+BEFORE = [("governance", "0003_period_to_programmes"), ("programmes", "0009_person_left_on")]
 AFTER = [("governance", "0004_risk_review")]
 
 

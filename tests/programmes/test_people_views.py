@@ -85,8 +85,8 @@ def test_editing_a_person_is_audited_with_what_changed(client, manager, django_a
     assert last_audit("programmes.person").changes["job_title"] == ["Service manager", "Head of adult social care"]
 
 
-def test_the_people_list_pages_and_says_what_to_do_when_empty(client, admin_user, django_assert_max_num_queries):
-    client.force_login(admin_user)
+def test_the_people_list_pages_and_says_what_to_do_when_empty(client, office_admin, django_assert_max_num_queries):
+    client.force_login(office_admin)
     PersonFactory.create_batch(60)
     with django_assert_max_num_queries(PAGE_BUDGET):
         body = client.get(reverse("people")).content.decode()
@@ -164,13 +164,13 @@ def test_actions_cannot_go_to_someone_who_has_left(client, plan, manager, office
     assert plan.overdue.responsible == person(officer)
 
 
-def test_only_admins_link_a_person_to_an_account(client, manager, admin_user, django_assert_max_num_queries):
+def test_only_admins_link_a_person_to_an_account(client, manager, office_admin, django_assert_max_num_queries):
     gill, account = PersonFactory(name="Gill Kaur"), UserFactory(username="gill.kaur")
     url = reverse("person_account", args=[gill.pk])
     client.force_login(manager)
     assert client.get(url).status_code == 403
     assert client.post(url, {"user": account.pk}).status_code == 403
-    client.force_login(admin_user)
+    client.force_login(office_admin)
     with django_assert_max_num_queries(PAGE_BUDGET):
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(POST_BUDGET):
@@ -180,9 +180,9 @@ def test_only_admins_link_a_person_to_an_account(client, manager, admin_user, dj
     assert last_audit("programmes.person").changes["user_id"] == [None, account.pk]
 
 
-def test_an_account_already_linked_to_someone_else_is_refused_beside_the_field(client, admin_user, manager):
+def test_an_account_already_linked_to_someone_else_is_refused_beside_the_field(client, office_admin, manager):
     gill = PersonFactory(name="Gill Kaur")
-    client.force_login(admin_user)
+    client.force_login(office_admin)
     response = client.post(reverse("person_account", args=[gill.pk]), {"user": manager.pk})
     body = response.content.decode()
     assert response.status_code == 422 and 'id="id_user-error"' in body

@@ -96,9 +96,9 @@ def test_the_top_five_risks_by_current_score_highest_first(plan, clerk):
 
     risks = section(report, "Top risks").rows
     assert [(r.ref, r.score, r.rag_label) for r in risks] == [
-        ("R1", "25 (likelihood 5, impact 5)", "Red"), ("R3", "16 (likelihood 4, impact 4)", "Red"),
-        ("R4", "9 (likelihood 3, impact 3)", "Amber"), ("R2", "6 (likelihood 2, impact 3)", "Amber"),
-        ("R5", "2 (likelihood 1, impact 2)", "Green")]
+        ("R1", "25 (likelihood 5, impact 5)", "High"), ("R3", "16 (likelihood 4, impact 4)", "High"),
+        ("R4", "9 (likelihood 3, impact 3)", "Medium"), ("R2", "6 (likelihood 2, impact 3)", "Medium"),
+        ("R5", "2 (likelihood 1, impact 2)", "Low")]  # the risks' own band key, not the actions' RAG
 
 
 def file_text(file_format: str, content: bytes, tmp_path) -> str:
