@@ -378,6 +378,13 @@ def action_history(action_id: int, *, limit: int = HISTORY_LIMIT) -> list[Histor
     return entries
 
 
+def last_commentary(action_id: int) -> str:
+    """The action's latest commentary (sanitised HTML, "" for none), the start of the next one: one query."""
+    latest = (ProgressUpdate.objects.filter(action_id=action_id).exclude(commentary="")
+              .order_by("-effective_date", "-recorded_at", "-id").values_list("commentary", flat=True).first())
+    return latest or ""
+
+
 @dataclass
 class ActionPage:
     action: Action

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -26,6 +27,7 @@ from actionplans.permissions import (
 from programmes.audit import Channel
 from programmes.forms import add_service_errors
 from programmes.permissions import can_read_everything, deny
+from programmes.roles import ADMIN, OFFICER, PROGRAMME_MANAGER, has_role
 
 from . import selectors
 from .forms import MeasureValueForm, MyActionsFilterForm, ProgressForm
@@ -85,9 +87,16 @@ def _action_to_save(pk: int) -> Action:
         raise Http404("There is no action with that number.") from None
 
 
+def home_link(user) -> dict:
+    """Where an officer's page leads back to: their actions, or the portfolio for those who only read."""
+    if has_role(user, OFFICER, PROGRAMME_MANAGER, ADMIN):
+        return {"text": "My actions", "href": reverse("my_actions")}
+    return {"text": "Portfolio", "href": reverse("portfolio")}
+
+
 def _render_action_page(request, action, *, form=None, conflict=None, status=200, focus_first=False):
     page = selectors.action_page(action)
-    context = {
+    context = {"home": home_link(request.user),
         "page": page, "action": action, "row": selectors.action_row(action.pk),
         "can_update": can_update_action(request.user, action), "form": form, "conflict": conflict,
         "figures": page.figures, "history": page.history, "explanation": page.objective_explanation,
@@ -123,12 +132,12 @@ def action_update(request, pk):
     action = _action(pk) if request.method == "GET" else _action_to_save(pk)
     require_action_update(request, action)
     if request.method == "GET":
-        form = ProgressForm(action=action)
+        form = ProgressForm(action=action, last_commentary=selectors.last_commentary(action.pk))
         if request.htmx:
             return render(request, f"{ACTION_PAGE}#update_form",
                           {"action": action, "form": form, "focus_first": True})
         return _render_action_page(request, action, form=form, focus_first=True)
-    form = ProgressForm(request.POST)
+    form = ProgressForm(request.POST, action=action)
     if form.is_valid():
         try:
             action_record_progress(action=action, by=request.user, channel=Channel.BROWSER,

@@ -26,7 +26,7 @@ from programmes.permissions import can_read_everything, require_reader, signed_i
 from programmes.roles import OFFICER, has_role
 
 from . import selectors
-from .filters import FILTER_FIELDS, AsAtForm, RiskFilterForm, as_at_from, filters_from
+from .filters import AS_AT_PARAMS, FILTER_FIELDS, AsAtForm, RiskFilterForm, as_at_from, filters_from
 
 EXPLAINABLE = ("programme", "objective", "action")
 CACHE_SECONDS = 600
@@ -117,9 +117,6 @@ def _figures_page(request, template: str, as_at: AsAt, key: tuple, build):
 
 def _query(request, names) -> tuple:
     return tuple((name, tuple(request.GET.getlist(name))) for name in names if name in request.GET)
-
-
-AS_AT_PARAMS = ("as_at", "period_end")
 
 
 @reader_required

@@ -3,6 +3,7 @@
 
 from django import forms
 
+from programmes.forms import DateField
 from programmes.models import Programme
 
 
@@ -28,12 +29,11 @@ class ImportUploadForm(forms.Form):
         help_text="Only for a new programme. It is created when the import succeeds.",
         error_messages={"max_length": "The name of the programme must be 300 characters or fewer."},
     )
-    as_at = forms.DateField(
+    as_at = DateField(
+        name="The as-at date",
         label="As-at date (optional)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The date the progress in the file describes. Leave it blank for today.",
-        error_messages={"invalid": "Enter the as-at date as a real date, like 30/3/2025."},
+        help_text="The date the progress in the file describes, for example 30 3 2025. Leave it blank for today.",
     )
 
     def service_kwargs(self) -> dict:

@@ -362,7 +362,7 @@ def test_every_chart_on_a_page_is_titled_described_and_has_its_numbers_in_a_tabl
 def test_every_page_has_a_rag_key_and_an_as_at_selector(director, plan):
     for page, url in every_url(plan).items():
         html = director.get(url).content.decode()
-        assert 'name="as_at"' in html, page
+        assert 'name="as_at-day"' in html and 'name="as_at-year"' in html, page
         assert "rag-key" in html or "RAG key" in html, page
 
 
