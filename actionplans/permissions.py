@@ -48,6 +48,24 @@ def require_action_update(request, action) -> None:
         deny(request, f"may not update action {action.reference}")
 
 
+def owns_an_action_in(user, programme_id: int) -> bool:
+    """Whether the user owns (responsible or lead) or is delegated an action of the programme: one query."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Action.objects.filter(owned_actions_q(user=user), programme_id=programme_id).exists()
+
+
+def can_read_programme(user, programme_id: int) -> bool:
+    """A programme's dashboards: whoever reads everything, and the officers who own an action in it."""
+    return can_read_everything(user) or owns_an_action_in(user, programme_id)
+
+
+def require_programme_reader(request, programme_id: int) -> None:
+    if not can_read_programme(request.user, programme_id):
+        deny(request, "dashboards are for leadership, programme managers, admins, clerks and the officers "
+                      "who own an action in the programme")
+
+
 def can_enter_measure(user, measure) -> bool:
     if has_role(user, ADMIN):
         return True

@@ -68,8 +68,12 @@ def my_actions(request):
     mine = selectors.my_actions(user=request.user, **filters)
     form.set_programmes(mine.programmes)
     context = {"form": form, "mine": mine, "filtered": mine.shown != mine.total}
-    template = "actionplans/my_actions.html#results" if request.htmx else "actionplans/my_actions.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "actionplans/my_actions.html#results", context)
+    # A programme manager also sees what needs chasing in the programmes they manage.
+    if has_role(request.user, PROGRAMME_MANAGER):
+        context["chase"] = selectors.to_chase(user=request.user)
+    return render(request, "actionplans/my_actions.html", context)
 
 
 def _action(pk: int) -> Action:

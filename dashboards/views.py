@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from actionplans.permissions import require_programme_reader
 from actionplans.rollup import programme_settings
 from governance.selectors import risk_list
 from programmes.permissions import can_read_everything, require_reader, signed_in_and
@@ -45,6 +46,14 @@ def home(request):
 
 # Signed-in leadership, programme managers, admins and clerks; 403 (logged) for everyone else.
 reader_required = signed_in_and(require_reader)
+
+
+def _signed_in(request) -> None:
+    """Anyone signed in gets as far as the view, which decides per programme (require_programme_reader)."""
+
+
+# A programme's own pages: readers of everything, and officers who own an action in the programme.
+programme_reader_required = signed_in_and(_signed_in)
 
 
 @dataclass
@@ -153,8 +162,9 @@ def exceptions(request):
     return _figures_page(request, "dashboards/exceptions.html", as_at, key, build)
 
 
-@reader_required
+@programme_reader_required
 def programme(request, pk):
+    require_programme_reader(request, pk)
     as_at = _as_at(request)
     risk_base = reverse("risk_list", args=[pk])
 
@@ -190,9 +200,10 @@ def _positive_int(value) -> int | None:
     return number if number > 0 else None
 
 
-@reader_required
+@programme_reader_required
 def objective(request, pk, objective_id):
     """One level of the tree: the htmx partial under an expanded row, or a page of its own without JavaScript."""
+    require_programme_reader(request, pk)
     as_at = _as_at(request)
     tree = selectors.programme_tree(pk, as_at=as_at.on, version=as_at.version)
     level = selectors.tree_level(tree, objective_id, as_at.on) if tree else None
@@ -210,9 +221,10 @@ def objective(request, pk, objective_id):
     return render(request, "dashboards/objective.html", context)
 
 
-@reader_required
+@programme_reader_required
 def explanation(request, pk, kind, node_id):
     """How a figure was made: the partial inside a details element, or a page without JavaScript."""
+    require_programme_reader(request, pk)
     if kind not in EXPLAINABLE:
         raise Http404("Only programmes, objectives and actions have explanations.")
     as_at = _as_at(request)
@@ -226,8 +238,9 @@ def explanation(request, pk, kind, node_id):
     return render(request, template, context)
 
 
-@reader_required
+@programme_reader_required
 def risks(request, pk):
+    require_programme_reader(request, pk)
     as_at = _as_at(request)
     programme = programme_settings(pk)
     if programme is None:
