@@ -31,6 +31,7 @@ from programmes.roles import ADMIN, OFFICER, PROGRAMME_MANAGER, has_role
 
 from . import selectors
 from .forms import MeasureValueForm, MyActionsFilterForm, ProgressForm
+from .measures import unit_hint
 from .models import Action, Measure
 from .services import ActionConflict, action_record_progress, measure_record_value
 
@@ -208,7 +209,8 @@ def _render_measure_page(request, measure, *, form=None, status=200, template=ME
     if can_enter and form is None:
         form = MeasureValueForm(periods=page.periods,
                                 initial={"period": page.periods[0].pk if page.periods else None})
-    context = {"page": page, "measure": measure, "form": form, "can_enter": can_enter} | extra
+    context = {"page": page, "measure": measure, "form": form, "can_enter": can_enter,
+               "home": home_link(request.user), "unit_hint": unit_hint(measure.unit)} | extra
     return render(request, template, context, status=status)
 
 

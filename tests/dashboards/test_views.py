@@ -209,6 +209,23 @@ def test_the_portfolio_says_what_moved_since_the_previous_quarter(director, plan
     assert "1 moved to Red" in html
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_year_1_is_answered_with_an_error_beside_the_field_not_a_server_error(director, plan, page):
+    response = director.get(every_url(plan)[page], {"as_at": "0001-01-01"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    beside = html.split('id="id_as_at-error"')[1].split("</p>")[0]
+    assert "The as-at date must be the same as or after 1 January 2000." in beside
+    assert 'href="#id_as_at-day"' in html  # the error summary links to the first box
+    assert f'data-as-at="{timezone.localdate():%Y-%m-%d}"' in html
+
+
+def test_a_date_typed_in_three_boxes_shows_the_figures_for_that_day(director, plan):
+    html = director.get(reverse("portfolio"), {"as_at-day": "15", "as_at-month": "7", "as_at-year": "2024"}).content.decode()
+    assert 'data-as-at="2024-07-15"' in html and "Figures as at 15 July 2024" in html
+    assert 'name="as_at-day" type="text" inputmode="numeric" value="15"' in html
+
+
 def test_a_future_date_is_refused_and_todays_figures_are_shown(director, plan):
     response = director.get(reverse("portfolio"), {"as_at": "2099-01-01"})
     html = response.content.decode()
