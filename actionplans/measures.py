@@ -42,33 +42,6 @@ def period_kind(measure) -> str:
 
 # ---------------------------------------------------------------- what a unit allows
 
-# (lowest, highest) a value of each unit may take; None: no limit that way. Money may be negative
-# (an overspend); counts, days and ratios may not; a percentage is of a whole, a yes/no is 1 or 0.
-UNIT_BOUNDS = {
-    MeasureUnit.PERCENTAGE: (Decimal(0), Decimal(100)),
-    MeasureUnit.NUMBER: (Decimal(0), None),
-    MeasureUnit.CURRENCY: (None, None),
-    MeasureUnit.RATIO: (Decimal(0), None),
-    MeasureUnit.DAYS: (Decimal(0), None),
-    MeasureUnit.YES_NO: (Decimal(0), Decimal(1)),
-}
-
-
-def value_outside_unit(value, unit: str) -> str:
-    """Why a value cannot be a measure's figure in this unit ("" when it can)."""
-    if value is None:
-        return ""
-    number = Decimal(str(value))
-    if unit == MeasureUnit.YES_NO and number not in (0, 1):
-        return "Enter 1 for yes or 0 for no."
-    low, high = UNIT_BOUNDS.get(unit, (None, None))
-    if low is not None and high is not None and not low <= number <= high:
-        return f"A percentage must be between {low} and {high}."
-    if low is not None and number < low:
-        return f"{_WHAT_CANNOT_BE_NEGATIVE.get(unit, 'The value')} cannot be negative."
-    return ""
-
-
 _UNIT_HINTS = {
     MeasureUnit.PERCENTAGE: "A percentage from 0 to 100, like 72.5.",
     MeasureUnit.NUMBER: "A count: 0 or more, like 42.",
@@ -83,9 +56,6 @@ def unit_hint(unit: str) -> str:
     """What a value of the unit looks like and may be, said beside the field that takes it."""
     return _UNIT_HINTS.get(unit, UNIT_LABELS.get(unit, ""))
 
-
-_WHAT_CANNOT_BE_NEGATIVE = {MeasureUnit.NUMBER: "A count", MeasureUnit.RATIO: "A ratio",
-                            MeasureUnit.DAYS: "A number of days"}
 
 
 # ---------------------------------------------------------------- words

@@ -25,8 +25,7 @@ from programmes.models import Objective, Programme, objective_ancestor_ids
 from programmes.periods import EARLIEST_DATE, last_closed_period
 from programmes.services import save_with_audit
 
-from .measures import value_outside_unit
-from .models import Action, Measure, MeasureValue, ProgressUpdate
+from .models import Action, Measure, MeasureValue, ProgressUpdate, value_outside_unit
 
 # --- The tree: programme settings and objectives ---------------------------------------------
 

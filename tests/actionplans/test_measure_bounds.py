@@ -7,8 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from actionplans.measures import value_outside_unit
-from actionplans.models import MeasureValue
+from actionplans.models import MeasureValue, value_outside_unit
 from actionplans.services import measure_record_value
 from programmes.audit import Channel
 from programmes.models import AuditEntry, Person
