@@ -280,6 +280,7 @@ class ProgrammeAdmin(ServiceAdminMixin, admin.ModelAdmin):
                     "manual_difference_points",
                     "risk_amber_from",
                     "risk_red_from",
+                    "commentary_required",
                 ),
             },
         ),

@@ -11,8 +11,11 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from programmes.choices import RAG_MEANINGS, Rag, Status, rag_with_meaning
+from programmes.forms import DateField
+from programmes.html import LONGEST_TEXT, rich_text_as_plain
 
 from .selectors import SORTS
+from .services import progress_input_errors
 
 # "Amber (at risk)": each colour's label and what it means (programmes.choices).
 DECLARABLE_RAGS = [(rag, rag_with_meaning(rag)) for rag in RAG_MEANINGS]
@@ -49,36 +52,55 @@ class ProgressForm(forms.Form):
     )
     declared_rag_reason = forms.CharField(
         label="Reason for the RAG status you declared", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONGEST_TEXT,
+        error_messages={"max_length": f"The reason must be {LONGEST_TEXT:,} characters or fewer."},
     )
     commentary = forms.CharField(
         label="Commentary",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What has happened since the last update. Leave a blank line between paragraphs.",
+        max_length=LONGEST_TEXT,
+        error_messages={"max_length": f"The commentary must be {LONGEST_TEXT:,} characters or fewer."},
     )
-    effective_date = forms.DateField(
+    effective_date = DateField(
+        name="The date of the update",
         label="Date of this update",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Today, unless you are recording progress made on an earlier date.",
-        error_messages={"invalid": "Enter the date of the update as a real date, like 30/3/2025."},
+        help_text="Today, unless you are recording progress made on an earlier date. For example, 30 3 2025.",
+        latest=timezone.localdate,
+        latest_message="The date of the update must be today or in the past.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, action=None, **kwargs):
+    def __init__(self, *args, action=None, last_commentary: str = "", **kwargs):
         if action is not None and not kwargs.get("data") and not (args and args[0] is not None):
             kwargs.setdefault("initial", {
                 "percent": action.percent,
                 "status": action.status,
                 "declared_rag": action.declared_rag,
                 "declared_rag_reason": action.declared_rag_reason,
+                "commentary": rich_text_as_plain(last_commentary, between="\n\n"),
                 "effective_date": timezone.localdate(),
                 "version": action.version,
             })
         super().__init__(*args, **kwargs)
+        self.action = action
+        self.starts_from_last_commentary = bool(self.initial.get("commentary")) and not self.is_bound
+        if action is not None and action.programme.commentary_required:
+            self.fields["commentary"].help_text += " Needed when the action is Red, Amber or overdue."
 
     def clean(self):
         data = super().clean()
+        # The service's own checks of what was typed, asked here too so that they come together
+        # with the form's other messages, before any save is tried.
+        if not self.errors.keys() & {"percent", "status", "declared_rag", "declared_rag_reason"}:
+            for name, messages in progress_input_errors(
+                percent=data.get("percent"), status=data.get("status"), declared_rag=data.get("declared_rag") or "",
+                declared_rag_reason=data.get("declared_rag_reason") or "",
+                is_milestone=bool(self.action and self.action.is_milestone),
+            ).items():
+                self.add_error(name, messages)
         # Without the version a stale page could overwrite a newer update, so never guess it.
         if data.get("version") is None and "version" not in self.errors:
             raise forms.ValidationError(
@@ -136,7 +158,9 @@ class MeasureValueForm(forms.Form):
                         "invalid": "Enter the value as a number, like 42 or 97.5."},
     )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="Anything a reader needs to know about this figure.")
+                           help_text="Anything a reader needs to know about this figure.",
+                           max_length=LONGEST_TEXT,
+                           error_messages={"max_length": f"The note must be {LONGEST_TEXT:,} characters or fewer."})
 
     def __init__(self, *args, periods=(), **kwargs):
         super().__init__(*args, **kwargs)

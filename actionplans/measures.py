@@ -40,6 +40,24 @@ def period_kind(measure) -> str:
     return PERIOD_KIND.get(measure.frequency, ReportingPeriod.Kind.QUARTER)
 
 
+# ---------------------------------------------------------------- what a unit allows
+
+_UNIT_HINTS = {
+    MeasureUnit.PERCENTAGE: "A percentage from 0 to 100, like 72.5.",
+    MeasureUnit.NUMBER: "A count: 0 or more, like 42.",
+    MeasureUnit.CURRENCY: "An amount in pounds, like 1200.50. An overspend may be negative.",
+    MeasureUnit.RATIO: "A ratio: 0 or more, like 1.5.",
+    MeasureUnit.DAYS: "A number of days: 0 or more, like 14.",
+    MeasureUnit.YES_NO: "1 for yes, 0 for no.",
+}
+
+
+def unit_hint(unit: str) -> str:
+    """What a value of the unit looks like and may be, said beside the field that takes it."""
+    return _UNIT_HINTS.get(unit, UNIT_LABELS.get(unit, ""))
+
+
+
 # ---------------------------------------------------------------- words
 
 

@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -216,6 +219,37 @@ class MeasureTarget(models.Model):
         return f"{self.measure.reference} {self.period}: {self.text or self.value}"
 
 
+# (lowest, highest) a value of each unit may take; None: no limit that way. Money may be negative
+# (an overspend); counts, days and ratios may not; a percentage is of a whole, a yes/no is 1 or 0.
+UNIT_BOUNDS = {
+    MeasureUnit.PERCENTAGE: (Decimal(0), Decimal(100)),
+    MeasureUnit.NUMBER: (Decimal(0), None),
+    MeasureUnit.CURRENCY: (None, None),
+    MeasureUnit.RATIO: (Decimal(0), None),
+    MeasureUnit.DAYS: (Decimal(0), None),
+    MeasureUnit.YES_NO: (Decimal(0), Decimal(1)),
+}
+
+
+_WHAT_CANNOT_BE_NEGATIVE = {MeasureUnit.NUMBER: "A count", MeasureUnit.RATIO: "A ratio",
+                            MeasureUnit.DAYS: "A number of days"}
+
+
+def value_outside_unit(value, unit: str) -> str:
+    """Why a value cannot be a measure's figure in this unit ("" when it can)."""
+    if value is None:
+        return ""
+    number = Decimal(str(value))
+    if unit == MeasureUnit.YES_NO and number not in (0, 1):
+        return "Enter 1 for yes or 0 for no."
+    low, high = UNIT_BOUNDS.get(unit, (None, None))
+    if low is not None and high is not None and not low <= number <= high:
+        return f"A percentage must be between {low} and {high}."
+    if low is not None and number < low:
+        return f"{_WHAT_CANNOT_BE_NEGATIVE.get(unit, 'The value')} cannot be negative."
+    return ""
+
+
 class MeasureValue(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
     period = models.ForeignKey(
@@ -239,3 +273,8 @@ class MeasureValue(models.Model):
 
     def __str__(self):
         return f"{self.measure.reference} {self.period}: {self.value}"
+
+    def clean(self):
+        # Here as well as in measure_record_value, so a correction in the admin is held to it too.
+        if self.measure_id and (problem := value_outside_unit(self.value, self.measure.unit)):
+            raise ValidationError({"value": problem})

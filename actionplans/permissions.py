@@ -10,7 +10,7 @@ from django.db.models import Q
 from programmes.permissions import can_read_everything, deny, person_id_for
 from programmes.roles import ADMIN, OFFICER, PROGRAMME_MANAGER, has_role
 
-from .models import Action
+from .models import Action, Measure
 
 
 def owned_actions_q(person_id: int | None = None, *, user=None) -> Q:
@@ -46,6 +46,27 @@ def require_action_view(request, action) -> None:
 def require_action_update(request, action) -> None:
     if not can_update_action(request.user, action):
         deny(request, f"may not update action {action.reference}")
+
+
+def owns_something_in(user, programme_id: int) -> bool:
+    """Whether the user owns (responsible or lead) or is delegated an action of the programme, or reports
+    one of its measures: one query each."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (Action.objects.filter(owned_actions_q(user=user), programme_id=programme_id).exists()
+            or Measure.objects.filter(owner__user=user, programme_id=programme_id).exists())
+
+
+def can_read_programme(user, programme_id: int) -> bool:
+    """A programme's dashboards: whoever reads everything, and the officers who own an action or report a
+    measure in it."""
+    return can_read_everything(user) or owns_something_in(user, programme_id)
+
+
+def require_programme_reader(request, programme_id: int) -> None:
+    if not can_read_programme(request.user, programme_id):
+        deny(request, "dashboards are for leadership, programme managers, admins, clerks and the officers "
+                      "who own an action in the programme")
 
 
 def can_enter_measure(user, measure) -> bool:

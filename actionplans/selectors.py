@@ -83,6 +83,7 @@ class ActionRow:
     last_updated_on: date | None
     reason: str = ""
     group: str = REST
+    responsible_name: str = ""
 
     @property
     def status_label(self) -> str:
@@ -148,7 +149,7 @@ def _row(a: dict, *, programme_name: str, objective_reference: str, objective_ti
         due_note=a["due_note"], status=a["status"], percent=result.percent,
         declared_rag=a["declared_rag"], computed_rag=result.rag.value,
         declared_greener=result.declared_greener, stale=result.stale, excluded=result.excluded,
-        last_updated_on=a["last_updated_on"], reason=result.reason,
+        last_updated_on=a["last_updated_on"], reason=result.reason, responsible_name=a.get("responsible__name") or "",
     )
     row.group = _group_for(row, as_at)
     return row
@@ -218,6 +219,57 @@ def my_actions(*, user, as_at: date | None = None, programme: int | None = None,
         groups=[ActionGroup(key, label, by_group[key]) for key, label in GROUPS],
         total=total, shown=len(rows), programmes=programmes, measures=measures,
     )
+
+
+# ---------------------------------------------------------------- what a programme manager chases
+
+
+@dataclass
+class ChaseRow:
+    row: ActionRow
+    reasons: list  # why it needs chasing, in words, most urgent first
+
+
+@dataclass
+class ToChase:
+    programmes: list  # (id, name) of the programmes the person manages
+    rows: list  # ChaseRow, overdue first, then red, then not updated
+
+    @property
+    def counts(self) -> dict:
+        return {reason: sum(reason in item.reasons for item in self.rows) for reason in CHASE_REASONS}
+
+
+CHASE_REASONS = ("Overdue", "Red", "Not updated this period")
+
+
+def _chase_reasons(row: ActionRow) -> list:
+    reasons = []
+    if row.group == OVERDUE:
+        reasons.append("Overdue")
+    if rules.Rag.RED in (row.computed_rag, row.declared_rag):
+        reasons.append("Red")
+    if row.stale:
+        reasons.append("Not updated this period")
+    return reasons
+
+
+def to_chase(*, user, as_at: date | None = None) -> ToChase:
+    """The actions of the programmes the user manages that need chasing: overdue, Red (calculated or
+    declared) or not updated this period. Three queries, however many programmes or actions."""
+    as_at = as_at or timezone.localdate()
+    person_id = person_id_for(user)
+    if person_id is None:
+        return ToChase([], [])
+    programmes = list(Programme.objects.filter(managers=person_id).order_by("name").values_list("pk", "name"))
+    if not programmes:
+        return ToChase([], [])
+    rows = action_rows(Action.objects.filter(programme_id__in=[pk for pk, _ in programmes]), as_at=as_at)
+    chased = [ChaseRow(row, reasons) for row in rows if (reasons := _chase_reasons(row))]
+    order = {reason: i for i, reason in enumerate(CHASE_REASONS)}
+    chased.sort(key=lambda item: (order[item.reasons[0]], item.row.due or date.max, item.row.programme_name,
+                                  item.row.reference))
+    return ToChase(programmes, chased)
 
 
 # ---------------------------------------------------------------- the action page
@@ -377,6 +429,13 @@ def action_history(action_id: int, *, limit: int = HISTORY_LIMIT) -> list[Histor
                 changes.append((label, _describe(name, old) if before else "", _describe(name, new)))
         entries.append(HistoryEntry(update, changes, is_first=before is None))
     return entries
+
+
+def last_commentary(action_id: int) -> str:
+    """The action's latest commentary (sanitised HTML, "" for none), the start of the next one: one query."""
+    latest = (ProgressUpdate.objects.filter(action_id=action_id).exclude(commentary="")
+              .order_by("-effective_date", "-recorded_at", "-id").values_list("commentary", flat=True).first())
+    return latest or ""
 
 
 @dataclass
@@ -548,17 +607,24 @@ def measure_page(measure: Measure, *, as_at: date | None = None) -> MeasurePage:
 # ---------------------------------------------------------------- reports
 
 
-def _programme_ids(programme_id: int | None):
-    """One programme, or every programme (None) as a subquery, for an `__in` filter."""
-    return [programme_id] if programme_id is not None else Programme.objects.values("pk")
+def _programme_ids(programme_id):
+    """One programme, several (a list), or every programme (None, as a subquery), for an `__in` filter."""
+    if programme_id is None:
+        return Programme.objects.values("pk")
+    if isinstance(programme_id, list | tuple | set | frozenset):
+        return list(programme_id)
+    return [programme_id]
 
 
-def latest_commentary(programme_id: int | None, *, as_at: date) -> dict[int, str]:
+def latest_commentary(programme_id, *, as_at: date, action_ids=None) -> dict[int, str]:
     """Each action's latest commentary on or before the date (action id -> sanitised HTML), for one
-    programme or every one (None): one query.
+    programme, several (a list) or every one (None): one query. `action_ids` narrows the read to those.
 
     An update without a commentary does not hide the one before it: the report shows the latest words."""
-    latest = history_as_at(_programme_ids(programme_id), as_at, ("commentary",), where=~Q(commentary=""))
+    where = ~Q(commentary="")
+    if action_ids is not None:
+        where &= Q(action_id__in=list(action_ids))
+    latest = history_as_at(_programme_ids(programme_id), as_at, ("commentary",), where=where)
     return {action_id: row["commentary"] for action_id, row in latest.items()}
 
 

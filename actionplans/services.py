@@ -10,15 +10,22 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from actionplans.rollup import lock_programmes, programme_refresh
+from actionplans.rollup import (
+    PROGRAMME_FIELDS,
+    action_facts,
+    lock_programmes,
+    programme_refresh,
+    settings_for,
+)
 from programmes import rules
 from programmes.audit import Channel, audit_record, diff, field_values, plain
 from programmes.choices import Polarity, Rag, Status
-from programmes.html import sanitise_rich_text
+from programmes.html import rich_text_as_plain, sanitise_rich_text, text_too_long
 from programmes.models import Objective, Person, Programme, ReportingPeriod, objective_ancestor_ids
+from programmes.periods import EARLIEST_DATE, last_closed_period
 from programmes.services import save_with_audit
 
-from .models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate
+from .models import Action, Measure, MeasureTarget, MeasureValue, ProgressUpdate, value_outside_unit
 
 # --- The tree: programme settings and objectives ---------------------------------------------
 
@@ -126,6 +133,9 @@ def objective_reorder(*, objective: Objective, direction: str, by=None, channel=
 
 # --- Actions and progress -------------------------------------------------------------------
 
+# What checking an update reads of its programme: the engine's settings and the commentary setting.
+_PROGRAMME_RULE_FIELDS = (*PROGRAMME_FIELDS, "commentary_required")
+
 
 class ActionConflict(Exception):
     """The action changed since the page was loaded: nothing was written."""
@@ -137,6 +147,23 @@ class ActionConflict(Exception):
         super().__init__(
             f"{action.reference} is at version {action.version}, the page was loaded at {expected_version}"
         )
+
+
+def status_percent_conflict(*, percent: int | None, status: str) -> str:
+    """A message when a typed percent is one the status would override ("" when they agree).
+
+    Completed counts as 100 and Not started as 0: a different percent typed beside either is a
+    question for the person (which is right?), never silently replaced. Every way in that records
+    what a person typed asks this (the browser, the admin); the import reports it as an issue."""
+    if percent is None:
+        return ""
+    if status == Status.COMPLETED and percent != 100:
+        return (f"You chose Completed, which counts as 100%, but the percent complete is {percent}%. "
+                "Change the percent to 100, or choose the status that is right.")
+    if status == Status.NOT_STARTED and percent != 0:
+        return (f"You chose Not started, which counts as 0%, but the percent complete is {percent}%. "
+                "Change the percent to 0, or choose the status that is right.")
+    return ""
 
 
 def normalise_progress(*, percent: int | None, status: str, is_milestone: bool = False) -> int:
@@ -169,6 +196,102 @@ def _check_declared_rag(declared_rag: str, reason: str) -> None:
         raise ValidationError({"declared_rag": "Choose Blue, Green, Amber or Red, or leave it blank."})
     if declared_rag and not reason.strip():
         raise ValidationError({"declared_rag_reason": "Give a reason for the RAG status you declared."})
+    if too_long := text_too_long(reason):
+        raise ValidationError({"declared_rag_reason": f"The reason {too_long}."})
+
+
+_BEHIND = frozenset({rules.Rag.RED, rules.Rag.AMBER})
+_DATE_CONTEXT_FIELDS = ("start_date", "due_date", "revised_due_date", "is_milestone", "weight", "created_at",
+                        "reference", "title", "last_updated_on")
+
+
+def _update_date_error(effective_date: date, *, start: date | None, closed: dict | None) -> str:
+    """Why an update cannot carry this date ("" when it can)."""
+    if effective_date > timezone.localdate():
+        return "The date of the update must be today or in the past."
+    if effective_date < EARLIEST_DATE:
+        return f"The date of the update must be the same as or after {rules.uk_date(EARLIEST_DATE)}."
+    if start is not None and effective_date < start:
+        return (f"The date of the update must be the same as or after the start of the action, "
+                f"{rules.uk_date(start)}.")
+    if closed is not None and effective_date <= closed["end"]:
+        return (f"The date of the update must be after {rules.uk_date(closed['end'])}: {closed['name']} has "
+                "been closed and its figures reported.")
+    return ""
+
+
+# Where a person types the update and can be asked for words and a date inside the action. An
+# import, a command or a task carries what a spreadsheet or a history holds: a missing commentary
+# or a 0% recorded before the start is not theirs to correct.
+_TYPED_BY_A_PERSON = frozenset({Channel.BROWSER, Channel.ADMIN})
+
+
+def commentary_needed_because(action: Action, programme: dict, *, percent: int, status: str, declared_rag: str,
+                              effective_date: date) -> str:
+    """Why the update needs a commentary under its programme's setting ("" when it does not): the
+    action is, with this update, Red or Amber (calculated or declared), or overdue."""
+    if not programme["commentary_required"]:
+        return ""
+    if declared_rag in _BEHIND:
+        return f"you declared it {rules.Rag(declared_rag).label}"
+    facts = action_facts(
+        {name: getattr(action, name) for name in _DATE_CONTEXT_FIELDS}
+        | {"id": action.pk, "status": status, "percent": percent, "declared_rag": declared_rag},
+        effective_date, None,
+    )
+    result = rules.action_result(facts, as_at=effective_date, settings=settings_for(programme),
+                                 programme_start=programme["start_date"], period_start=None)
+    if result.excluded:
+        return ""
+    due = action.revised_due_date or action.due_date
+    if due is not None and due < effective_date and status != Status.COMPLETED:
+        return f"it is overdue (it was due {rules.uk_date(due)})"
+    if result.rag in _BEHIND:
+        return f"with this update it is {result.rag.label}"
+    return ""
+
+
+def progress_input_errors(*, percent, status, declared_rag: str, declared_rag_reason: str,
+                          is_milestone: bool = False) -> dict:
+    """What is wrong with an update's own values, needing nothing from the database: {field: message}.
+
+    A form asks this first, so the person sees these together without a save being tried."""
+    errors = {}
+    if conflict := status_percent_conflict(percent=percent, status=status):
+        errors["percent"] = conflict
+    else:
+        try:
+            normalise_progress(percent=percent, status=status, is_milestone=is_milestone)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    try:
+        _check_declared_rag(declared_rag, declared_rag_reason)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    return errors
+
+
+def _check_progress(*, action: Action, programme: dict, percent, status, effective_date, commentary,
+                    declared_rag, declared_rag_reason, closed, channel) -> int:
+    """The percent to record; or every problem with the update at once, keyed by field, so a form
+    shows each beside its field (ValidationError)."""
+    errors = progress_input_errors(percent=percent, status=status, declared_rag=declared_rag,
+                                   declared_rag_reason=declared_rag_reason, is_milestone=action.is_milestone)
+    shown = None if errors.keys() & {"percent", "status"} else normalise_progress(
+        percent=percent, status=status, is_milestone=action.is_milestone)
+    typed = channel in _TYPED_BY_A_PERSON
+    start = action.start_date or programme["start_date"] if typed else None
+    if date_error := _update_date_error(effective_date, start=start, closed=closed):
+        errors["effective_date"] = date_error
+    if too_long := text_too_long(commentary, rich=True):
+        errors["commentary"] = f"The commentary {too_long}."
+    elif typed and shown is not None and "effective_date" not in errors and not rich_text_as_plain(commentary).strip():
+        if because := commentary_needed_because(action, programme, percent=shown, status=status,
+                                                declared_rag=declared_rag, effective_date=effective_date):
+            errors["commentary"] = f"Add a commentary: one is needed because {because}. Say what is being done."
+    if errors:
+        raise ValidationError(errors)
+    return shown
 
 
 def action_save(action: Action, *, by=None, channel=Channel.BROWSER, m2m=None) -> Action:
@@ -284,11 +407,8 @@ def action_record_progress(
     """
     if status not in Status.values:
         raise ValidationError({"status": "Choose a status."})
-    percent = normalise_progress(percent=percent, status=status, is_milestone=action.is_milestone)
-    _check_declared_rag(declared_rag, declared_rag_reason)
+    typed_percent = percent
     effective_date = effective_date or timezone.localdate()
-    if effective_date > timezone.localdate():
-        raise ValidationError({"effective_date": "The date of the update cannot be in the future."})
     commentary = sanitise_rich_text(commentary)
 
     # The programme's lock comes first (see lock_programmes): a caller may pass a bare Action.
@@ -303,6 +423,11 @@ def action_record_progress(
                 ProgressUpdate.objects.filter(action=current).select_related("author").order_by("-recorded_at")[:missed]
             )
             raise ActionConflict(action=current, expected_version=expected_version, updates_since=since)
+        programme = Programme.objects.values(*_PROGRAMME_RULE_FIELDS).get(pk=current.programme_id)
+        percent = _check_progress(action=current, programme=programme, percent=typed_percent, status=status,
+                                  effective_date=effective_date, commentary=commentary, declared_rag=declared_rag,
+                                  declared_rag_reason=declared_rag_reason, closed=last_closed_period(),
+                                  channel=channel)
         fields = {"version": F("version") + 1}
         # A back-dated update joins the history but does not replace a later one as the current state.
         if update_becomes_current(effective_date, current.last_updated_on):
@@ -342,6 +467,13 @@ class MeasureEntry:
 
 def measure_record_value(*, measure: Measure, period, value, note: str = "", by=None,
                          channel: str = Channel.BROWSER) -> MeasureEntry:
+    errors = {}
+    if out_of_bounds := value_outside_unit(value, measure.unit):
+        errors["value"] = out_of_bounds
+    if too_long := text_too_long(note, rich=True):
+        errors["note"] = f"The note {too_long}."
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         existing = MeasureValue.objects.select_for_update().filter(measure=measure, period=period).first()
         before = field_values(existing) if existing else {}

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -26,9 +27,11 @@ from actionplans.permissions import (
 from programmes.audit import Channel
 from programmes.forms import add_service_errors
 from programmes.permissions import can_read_everything, deny
+from programmes.roles import ADMIN, OFFICER, PROGRAMME_MANAGER, has_role
 
 from . import selectors
 from .forms import MeasureValueForm, MyActionsFilterForm, ProgressForm
+from .measures import unit_hint
 from .models import Action, Measure
 from .services import ActionConflict, action_record_progress, measure_record_value
 
@@ -66,8 +69,12 @@ def my_actions(request):
     mine = selectors.my_actions(user=request.user, **filters)
     form.set_programmes(mine.programmes)
     context = {"form": form, "mine": mine, "filtered": mine.shown != mine.total}
-    template = "actionplans/my_actions.html#results" if request.htmx else "actionplans/my_actions.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "actionplans/my_actions.html#results", context)
+    # A programme manager also sees what needs chasing in the programmes they manage.
+    if has_role(request.user, PROGRAMME_MANAGER):
+        context["chase"] = selectors.to_chase(user=request.user)
+    return render(request, "actionplans/my_actions.html", context)
 
 
 def _action(pk: int) -> Action:
@@ -85,9 +92,16 @@ def _action_to_save(pk: int) -> Action:
         raise Http404("There is no action with that number.") from None
 
 
+def home_link(user) -> dict:
+    """Where an officer's page leads back to: their actions, or the portfolio for those who only read."""
+    if has_role(user, OFFICER, PROGRAMME_MANAGER, ADMIN):
+        return {"text": "My actions", "href": reverse("my_actions")}
+    return {"text": "Portfolio", "href": reverse("portfolio")}
+
+
 def _render_action_page(request, action, *, form=None, conflict=None, status=200, focus_first=False):
     page = selectors.action_page(action)
-    context = {
+    context = {"home": home_link(request.user),
         "page": page, "action": action, "row": selectors.action_row(action.pk),
         "can_update": can_update_action(request.user, action), "form": form, "conflict": conflict,
         "figures": page.figures, "history": page.history, "explanation": page.objective_explanation,
@@ -123,12 +137,12 @@ def action_update(request, pk):
     action = _action(pk) if request.method == "GET" else _action_to_save(pk)
     require_action_update(request, action)
     if request.method == "GET":
-        form = ProgressForm(action=action)
+        form = ProgressForm(action=action, last_commentary=selectors.last_commentary(action.pk))
         if request.htmx:
             return render(request, f"{ACTION_PAGE}#update_form",
                           {"action": action, "form": form, "focus_first": True})
         return _render_action_page(request, action, form=form, focus_first=True)
-    form = ProgressForm(request.POST)
+    form = ProgressForm(request.POST, action=action)
     if form.is_valid():
         try:
             action_record_progress(action=action, by=request.user, channel=Channel.BROWSER,
@@ -195,7 +209,8 @@ def _render_measure_page(request, measure, *, form=None, status=200, template=ME
     if can_enter and form is None:
         form = MeasureValueForm(periods=page.periods,
                                 initial={"period": page.periods[0].pk if page.periods else None})
-    context = {"page": page, "measure": measure, "form": form, "can_enter": can_enter} | extra
+    context = {"page": page, "measure": measure, "form": form, "can_enter": can_enter,
+               "home": home_link(request.user), "unit_hint": unit_hint(measure.unit)} | extra
     return render(request, template, context, status=status)
 
 

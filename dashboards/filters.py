@@ -6,25 +6,23 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
-from django.conf import settings
 
 from programmes import rules
 from programmes.choices import Status, rag_with_meaning
+from programmes.forms import DATE_PARTS, DateField
 
 MAX_DAYS = 3650
+FUTURE_AS_AT = "The as-at date must be today or in the past."
 
 
 class AsAtForm(forms.Form):
     """A date, or the end of a reporting period (the period wins when both are given)."""
 
-    as_at = forms.DateField(
+    as_at = DateField(
+        name="The as-at date",
         required=False,
         label="Another date",
-        help_text="For example, 30 June 2024. Leave it blank for today.",
-        input_formats=settings.DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
-                               format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter the as-at date as a real date, for example 30/06/2024."},
+        help_text="For example, 30 6 2024. Leave it blank for today.",
     )
     period_end = forms.ChoiceField(
         required=False,
@@ -37,6 +35,8 @@ class AsAtForm(forms.Form):
     def __init__(self, data=None, *, periods=(), today: date):
         super().__init__(data)
         self.today = today
+        self.fields["as_at"].latest = today
+        self.fields["as_at"].latest_message = FUTURE_AS_AT
         self.fields["period_end"].choices = [("", "Choose a period")] + [
             (p["end"].isoformat(), f"{p['name']} (ends {rules.uk_date(p['end'])})")
             for p in periods
@@ -48,7 +48,7 @@ class AsAtForm(forms.Form):
         chosen = cleaned.get("period_end")
         value = date.fromisoformat(chosen) if chosen else cleaned.get("as_at")
         if value and value > self.today:
-            self.add_error("as_at", "The as-at date must be today or in the past.")
+            self.add_error("as_at", FUTURE_AS_AT)
             value = None
         cleaned["resolved"] = value
         return cleaned
@@ -60,8 +60,12 @@ class AsAtForm(forms.Form):
         return self.today, False
 
 
+# Every query parameter the as-at selector reads: one date, or GOV.UK's three boxes, or a period.
+AS_AT_PARAMS = ("as_at", *(f"as_at-{part}" for part in DATE_PARTS), "period_end")
+
+
 def as_at_from(request, *, periods, today: date) -> tuple[AsAtForm, date, bool]:
-    data = request.GET if ("as_at" in request.GET or "period_end" in request.GET) else None
+    data = request.GET if any(name in request.GET for name in AS_AT_PARAMS) else None
     form = AsAtForm(data, periods=periods, today=today)
     as_at, chosen = form.resolved()
     # Show the resolved date in the field and leave the period list at its prompt.

@@ -44,6 +44,7 @@ from actionplans.rollup import (
     compute_trees,
     derived_status,
 )
+from actionplans.selectors import latest_commentary
 from governance.selectors import programme_boards, risk_counts
 from programmes import periods as calendar
 from programmes import rules
@@ -317,8 +318,10 @@ REASON_ORDER = (Rag.RED.label, Rag.AMBER.label, "Overdue", "Not updated", "Decla
 @dataclass
 class ExceptionItem:
     row: NodeRow
-    reasons: list[str]
+    reasons: list[str]  # the short labels counted at the top: Red, Overdue, Not updated...
     objective_ref: str = ""
+    why: list[str] = field(default_factory=list)  # the same in words (action_reasons)
+    commentary: str = ""  # an action's latest commentary on or before the date (sanitised HTML)
 
 
 @dataclass
@@ -345,13 +348,49 @@ def exception_reasons(row: NodeRow) -> list[str]:
     return reasons
 
 
+def action_facts_by_key(facts) -> dict:
+    """Every action's engine facts by key (for the date it was last updated)."""
+    found, stack = {}, [facts]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            if isinstance(child, rules.ActionFacts):
+                found[child.key] = child
+            else:
+                stack.append(child)
+    return found
+
+
+def action_reasons(row: NodeRow, result: rules.ActionResult, facts: rules.ActionFacts | None) -> list[str]:
+    """Why an action needs attention, in words a committee reads: "Red: due 30 June 2024, 20% done,
+    73% expected"."""
+    reasons = []
+    if row.rag in (rules.Rag.RED, rules.Rag.AMBER):
+        if row.overdue:
+            reasons.append(f"{row.rag.label}: due {rules.uk_date(row.due)} and not complete")
+        elif result.expected is not None:
+            reasons.append(f"{row.rag.label}: due {rules.uk_date(row.due)}, "
+                           f"{rules.display_percent(result.percent)}% done, "
+                           f"{rules.display_percent(result.expected)}% expected")
+        else:
+            reasons.append(f"{row.rag.label}: {result.reason}")
+    elif row.overdue:
+        reasons.append(f"Overdue: due {rules.uk_date(row.due)} and not complete")
+    if row.stale:
+        last = facts.last_updated if facts else None
+        reasons.append(f"Not updated since {rules.uk_date(last)}" if last else "Never updated")
+    if row.declared_greener and row.declared_rag:
+        reasons.append(f"Declared {row.declared_rag.label}, greener than the computed {row.rag.label}")
+    return reasons
+
+
 def _severity(item: ExceptionItem) -> tuple:
     return severity(item.row)
 
 
 def severity(row: NodeRow) -> tuple:
-    """Objectives first (they sum up what is below), then red before amber, the overdue, the rest."""
-    return (row.kind != OBJECTIVE, {Rag.RED: 0, Rag.AMBER: 1}.get(row.rag, 2), not row.declared_greener,
+    """Actions first (what someone can act on), then red before amber, the overdue, the rest."""
+    return (row.kind == OBJECTIVE, {Rag.RED: 0, Rag.AMBER: 1}.get(row.rag, 2), not row.declared_greener,
             not row.overdue, row.due or date.max, row.ref)
 
 
@@ -375,6 +414,7 @@ def exceptions(*, as_at: date, version: tuple, programme_id: int | None = None,
     chosen = trees([programme_id] if programme_id else None, as_at=as_at, version=version)
     for tree in chosen:
         items = []
+        facts = None
         for result in rules.iter_results(tree.result):
             if result.key[0] == PROGRAMME:
                 continue
@@ -385,7 +425,12 @@ def exceptions(*, as_at: date, version: tuple, programme_id: int | None = None,
             for reason in reasons:
                 counts[reason] += 1
             parent = tree.info.get((OBJECTIVE, row.parent_id)) if row.parent_id else None
-            items.append(ExceptionItem(row, reasons, parent.ref if parent else ""))
+            if result.key[0] == ACTION:
+                facts = facts if facts is not None else action_facts_by_key(tree.facts)
+                why = action_reasons(row, result, facts.get(result.key))
+            else:
+                why = [result.explanation.rag_reason]
+            items.append(ExceptionItem(row, reasons, parent.ref if parent else "", why))
         programme = node_row(tree, tree.result, as_at)
         name = tree.info[tree.result.key].title
         if items:
@@ -393,7 +438,19 @@ def exceptions(*, as_at: date, version: tuple, programme_id: int | None = None,
             groups.append(ExceptionGroup(programme, name, items[:limit] if limit else items, len(items)))
         else:
             without.append(name)
+    _add_commentary(groups, as_at=as_at)
     return Exceptions(groups, counts, without, limit)
+
+
+def _add_commentary(groups: list[ExceptionGroup], *, as_at: date) -> None:
+    """Each action shown gets its latest commentary: one query for every programme's."""
+    shown = [item for group in groups for item in group.items if item.row.kind == ACTION]
+    if not shown:
+        return
+    notes = latest_commentary([group.programme.id for group in groups], as_at=as_at,
+                              action_ids={item.row.id for item in shown})
+    for item in shown:
+        item.commentary = notes.get(item.row.id, "")
 
 
 # ---------------------------------------------------------------- programme page
@@ -579,7 +636,7 @@ class Explained:
     figure: ExplainedFigure | None = None
     action: rules.ActionResult | None = None
     expected_shown: int | None = None
-    performance_shown: int | None = None
+    performance_shown: str = ""  # "161%", or "just under 90%" (rules.performance_text)
     thresholds: dict = field(default_factory=dict)
     path: list = field(default_factory=list)
 
@@ -599,7 +656,7 @@ def explain(tree: ProgrammeTree, kind: str, node_id: int, as_at: date) -> Explai
         return Explained(
             row=row, action=result, path=path, thresholds=thresholds,
             expected_shown=rules.display_percent(result.expected),
-            performance_shown=rules.display_percent(result.performance),
+            performance_shown=rules.performance_text(result.performance, tree.facts.settings),
         )
     return Explained(row=row, figure=explained(result), path=path, thresholds=thresholds)
 

@@ -4,7 +4,6 @@ Readers (leadership, managers, admins, clerks) see and download them; admins, pr
 clerks take and restate them. Every file is the frozen content, whatever changed since."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance.models import Meeting
-from programmes.forms import add_service_errors
+from programmes.forms import DateField, add_service_errors
 from programmes.models import Programme
 from programmes.permissions import require_reader, signed_in_and
 from programmes.roles import ADMIN, CLERK, PROGRAMME_MANAGER, has_role
@@ -47,11 +46,9 @@ def _may_take(user) -> bool:
 class TakeForm(forms.Form):
     label = forms.CharField(max_length=300, label="Label", help_text="What it is for, for example “Quarter 1 "
                             "report to Cabinet”.", error_messages={"required": "Enter a label."})
-    as_at = forms.DateField(label="As at", input_formats=settings.DATE_INPUT_FORMATS, required=False,
-                            help_text="Leave it blank for today.",
-                            widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
-                                                   format="%Y-%m-%d"),
-                            error_messages={"invalid": "Enter the as-at date as a real date, for example 30/06/2024."})
+    as_at = DateField(name="The as-at date", label="As at", required=False, latest=timezone.localdate,
+                      latest_message="The snapshot's date must be today or in the past.",
+                      help_text="For example, 30 6 2024. Leave it blank for today.")
 
 
 class RestateForm(forms.Form):

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from actionplans.permissions import require_programme_reader
 from programmes.permissions import (
     can_read_everything,
     can_set_up_programme,
@@ -29,7 +30,7 @@ from programmes.permissions import (
 from programmes.roles import OFFICER, has_role
 
 from . import selectors
-from .filters import FILTER_FIELDS, AsAtForm, as_at_from, filters_from
+from .filters import AS_AT_PARAMS, FILTER_FIELDS, AsAtForm, as_at_from, filters_from
 
 EXPLAINABLE = ("programme", "objective", "action")
 CACHE_SECONDS = 600
@@ -48,6 +49,14 @@ def home(request):
 
 # Signed-in leadership, programme managers, admins and clerks; 403 (logged) for everyone else.
 reader_required = signed_in_and(require_reader)
+
+
+def _signed_in(request) -> None:
+    """Anyone signed in gets as far as the view, which decides per programme (require_programme_reader)."""
+
+
+# A programme's own pages: readers of everything, and officers who own an action in the programme.
+programme_reader_required = signed_in_and(_signed_in)
 
 
 @dataclass
@@ -123,9 +132,6 @@ def _query(request, names) -> tuple:
     return tuple((name, tuple(request.GET.getlist(name))) for name in names if name in request.GET)
 
 
-AS_AT_PARAMS = ("as_at", "period_end")
-
-
 @reader_required
 def portfolio(request):
     as_at = _as_at(request)
@@ -160,8 +166,9 @@ def exceptions(request):
     return _figures_page(request, "dashboards/exceptions.html", as_at, key, build)
 
 
-@reader_required
+@programme_reader_required
 def programme(request, pk):
+    require_programme_reader(request, pk)
     as_at = _as_at(request)
     risk_base = reverse("risk_list", args=[pk])
 
@@ -198,9 +205,10 @@ def _positive_int(value) -> int | None:
     return number if number > 0 else None
 
 
-@reader_required
+@programme_reader_required
 def objective(request, pk, objective_id):
     """One level of the tree: the htmx partial under an expanded row, or a page of its own without JavaScript."""
+    require_programme_reader(request, pk)
     as_at = _as_at(request)
     tree = selectors.programme_tree(pk, as_at=as_at.on, version=as_at.version)
     level = selectors.tree_level(tree, objective_id, as_at.on) if tree else None
@@ -218,9 +226,10 @@ def objective(request, pk, objective_id):
     return render(request, "dashboards/objective.html", context)
 
 
-@reader_required
+@programme_reader_required
 def explanation(request, pk, kind, node_id):
     """How a figure was made: the partial inside a details element, or a page without JavaScript."""
+    require_programme_reader(request, pk)
     if kind not in EXPLAINABLE:
         raise Http404("Only programmes, objectives and actions have explanations.")
     as_at = _as_at(request)

@@ -4,12 +4,12 @@ service's ValidationError goes back onto the form (programmes.forms.add_service_
 from django import forms
 from django.utils import timezone
 
+from programmes.forms import DateField
 from programmes.models import Objective, Person, Programme
 
 from .models import Board, BoardMembership, Meeting, Risk
 
 ONE_TO_FIVE = [(n, str(n)) for n in range(1, 6)]
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _messages(form, words: dict) -> None:
@@ -75,25 +75,28 @@ class MembershipForm(forms.ModelForm):
 
 
 class MeetingForm(forms.ModelForm):
+    date = DateField(name="The date of the meeting", label="Date of the meeting", help_text="For example, 20 7 2024.")
+    updates_due_by = DateField(name="The cut-off date", label="Updates due by (cut-off date)", required=False,
+                               help_text="Officers' updates made on or before this date go to the meeting.")
+
     class Meta:
         model = Meeting
         fields = ["date", "updates_due_by", "title"]
         labels = {"date": "Date of the meeting", "updates_due_by": "Updates due by (cut-off date)",
                   "title": "Title (optional)"}
         help_texts = {"updates_due_by": "Officers' updates made on or before this date go to the meeting."}
-        widgets = {"date": DATE_WIDGET, "updates_due_by": DATE_WIDGET}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _messages(self, {
-            "date": ("Enter the date of the meeting", "Enter the date of the meeting as a real date, like 30/3/2025"),
-            "updates_due_by": ("", "Enter the cut-off date as a real date, like 23/3/2025"),
-        })
+    def clean(self):
+        cleaned = super().clean()
+        date, cut_off = cleaned.get("date"), cleaned.get("updates_due_by")
+        if date and cut_off and cut_off > date:
+            self.add_error("updates_due_by", "The cut-off date must be the same as or before the date of the meeting.")
+        return cleaned
 
 
 class RiskReviewForm(forms.Form):
-    reviewed_on = forms.DateField(label="Date of the review", widget=DATE_WIDGET,
-                                  help_text="Today, unless you are recording a review held earlier.")
+    reviewed_on = DateField(name="The date of the review", label="Date of the review", latest=timezone.localdate,
+                            help_text="Today, unless you are recording a review held earlier.")
     owner = forms.ModelChoiceField(label="Risk owner", queryset=Person.objects.order_by("name"), required=False,
                                    empty_label="No owner")
     inherent_likelihood = forms.TypedChoiceField(label="Likelihood", choices=ONE_TO_FIVE, coerce=int)
@@ -102,7 +105,7 @@ class RiskReviewForm(forms.Form):
     current_impact = forms.TypedChoiceField(label="Impact", choices=ONE_TO_FIVE, coerce=int)
     target_likelihood = forms.TypedChoiceField(label="Likelihood", choices=ONE_TO_FIVE, coerce=int)
     target_impact = forms.TypedChoiceField(label="Impact", choices=ONE_TO_FIVE, coerce=int)
-    review_date = forms.DateField(label="Next review due", required=False, widget=DATE_WIDGET)
+    review_date = DateField(name="The next review date", label="Next review due", required=False)
     status = forms.ChoiceField(label="Status", choices=Risk.Status.choices, widget=forms.RadioSelect)
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 4}),
                            help_text="What changed and why, and what is being done.")
@@ -122,10 +125,6 @@ class RiskReviewForm(forms.Form):
             self.fields[name].error_messages.update(
                 required=f"Choose the {stage} {axis}, from 1 to 5",
                 invalid_choice=f"Choose the {stage} {axis}, a whole number from 1 to 5")
-        self.fields["reviewed_on"].error_messages.update(
-            required="Enter the date of the review", invalid="Enter the date of the review as a real date, like 30/3/2025")
-        self.fields["review_date"].error_messages["invalid"] = (
-            "Enter the next review date as a real date, like 30/6/2025")
         self.fields["status"].error_messages.update(required="Choose open or closed",
                                                      invalid_choice="Choose open or closed")
         self.fields["owner"].error_messages["invalid_choice"] = "Choose an owner from the list"
@@ -148,9 +147,9 @@ class RegisterFilterForm(forms.Form):
                                         choices=[("", "Any")] + ONE_TO_FIVE)
     impact = forms.TypedChoiceField(label="Current impact", required=False, coerce=int, empty_value=None,
                                     choices=[("", "Any")] + ONE_TO_FIVE)
-    as_at = forms.DateField(label="As at", required=False, widget=DATE_WIDGET,
-                            help_text="The register as it stood at the end of this date. Leave empty for today.",
-                            error_messages={"invalid": "Enter the as-at date as a real date, like 30/6/2024"})
+    as_at = DateField(name="The as-at date", label="As at", required=False, latest=timezone.localdate,
+                      latest_message="The as-at date must be today or in the past",
+                      help_text="The register as it stood at the end of this date. Leave empty for today.")
 
     def __init__(self, *args, programmes=None, owners=(), **kwargs):
         super().__init__(*args, **kwargs)

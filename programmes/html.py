@@ -47,12 +47,30 @@ class _PlainText(HTMLParser):
         self.current.append(data)
 
 
-def rich_text_as_plain(html: str) -> str:
-    """The words of rich text without its tags, one paragraph or list item a line (for CSV and Excel)."""
+def rich_text_as_plain(html: str, *, between: str = "\n") -> str:
+    """The words of rich text without its tags, one paragraph or list item a line (for CSV and Excel);
+    `between="\n\n"` gives paragraphs separated by a blank line, as a form's text box takes them."""
     if not html:
         return ""
     parser = _PlainText()
     parser.feed(sanitise_rich_text(html))
     parser.close()
     parser._break()
-    return "\n".join(parser.lines)
+    return between.join(parser.lines)
+
+
+# Commentary, reasons and notes: room for a full page of words, not for a 3 MB page.
+LONGEST_TEXT = 10_000
+
+
+def text_too_long(text: str, *, rich: bool = False) -> str:
+    """A message when text has more than LONGEST_TEXT characters ("" when it fits). Rich text is
+    measured by its words, not its tags; markup many times the limit is refused without reading it."""
+    if not text:
+        return ""
+    length = len(text)
+    if rich and length <= 4 * LONGEST_TEXT:
+        length = len(rich_text_as_plain(text))
+    if length <= LONGEST_TEXT:
+        return ""
+    return f"must be {LONGEST_TEXT:,} characters or fewer; it has {length:,}"

@@ -107,6 +107,12 @@ class Programme(models.Model):
     manual_difference_points = models.DecimalField(max_digits=5, decimal_places=2, default=5)
     risk_amber_from = models.PositiveSmallIntegerField(default=5)
     risk_red_from = models.PositiveSmallIntegerField(default=15)
+    commentary_required = models.BooleanField(
+        "commentary required when behind",
+        default=True,
+        help_text="An update must say what is happening when the action is Red or Amber "
+                  "(calculated or declared) or overdue.",
+    )
 
     # Stored roll-up, kept true by programmes.services.
     rollup_percent = models.FloatField(null=True, blank=True, editable=False)

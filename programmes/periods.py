@@ -8,6 +8,18 @@ from .models import ReportingPeriod
 
 FALLBACK_COMPARISON_DAYS = 90
 
+# No council plan runs before the first or after the second: a date outside is a typing slip (year 1,
+# 9999), refused with a message by every form and service that takes a date.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+
+
+def last_closed_period() -> dict | None:
+    """The closed reporting period that ends last (name and end), or None: one query.
+
+    Its figures went to a board, so nothing may be dated on or before its end any more."""
+    return ReportingPeriod.objects.filter(is_closed=True).order_by("-end").values("name", "end").first()
+
 
 def current_period_start(as_at: date) -> date | None:
     """Start of the reporting period containing the date: a quarter if there is one, else any."""

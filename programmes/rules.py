@@ -480,11 +480,24 @@ def _schedule_reason(
         Rag.RED: f"red below {red}%",
     }[rag]
     if start is None:
-        return f"{_number(percent)}% done; no start date, so no progress is expected yet"
+        return f"{display_percent(percent)}% done; no start date, so no progress is expected yet"
+    shown = performance_text(performance, settings)
     return (
-        f"{_number(percent)}% done against {_number(expected)}% expected by {uk_date(as_at)} "
-        f"(from {start_source}, {uk_date(start)}): performance {_number(performance)}%, {rule}"
+        f"{display_percent(percent)}% done against {display_percent(expected)}% expected by {uk_date(as_at)} "
+        f"(from {start_source}, {uk_date(start)}): performance {shown}, {rule}"
     )
+
+
+def performance_text(performance: float | None, settings: RollupSettings = DEFAULT_SETTINGS) -> str:
+    """Performance as people read it, a whole percent ("161%"), but never rounded up onto a threshold
+    it is below: 89.6 beside "green from 90%" is "just under 90%", not a Green-looking 90%."""
+    if performance is None:
+        return ""
+    shown = display_percent(performance)
+    for threshold in (settings.green_threshold, settings.red_threshold):
+        if performance < float(threshold) <= shown:
+            return f"just under {_number(threshold)}%"
+    return f"{shown}%"
 
 
 def is_greener(declared: Rag | None, computed: Rag) -> bool:

@@ -7,18 +7,15 @@ rules, and their messages come back next to the fields (programmes.forms.add_ser
 from django import forms
 from django.contrib.auth import get_user_model
 
+from .forms import DateField
 from .models import Person
 
 
-def date_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
-    """Every date on the set-up forms is made here, so switching them all to the GOV.UK day, month
-    and year input is a change to this one function."""
-    return forms.DateField(
-        label=label, required=required, help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": f"Enter the {label.lower()}",
-                        "invalid": f"Enter the {label.lower()} as a real date, like 30/3/2025"},
-    )
+def date_field(label: str, *, required: bool = False, help_text: str = "") -> DateField:
+    """Every date on the set-up forms: GOV.UK's day, month and year boxes, with its messages ("The due
+    date must include a year") and the range check every typed date has."""
+    return DateField(name=f"The {label.lower()}", label=label, required=required,
+                     help_text=help_text or "For example, 31 3 2025.")
 
 
 class PersonForm(forms.ModelForm):

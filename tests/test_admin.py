@@ -422,6 +422,23 @@ def test_adding_a_measure_value_in_the_admin_goes_through_the_measure_service(
     assert AuditEntry.objects.filter(model="actionplans.measurevalue", channel="admin").exists()
 
 
+@pytest.mark.parametrize("existing", [False, True], ids=["new value", "correction"])
+def test_a_value_its_unit_does_not_allow_is_refused_on_the_admin_form(admin_client, existing):
+    measure = f.MeasureFactory(unit="number")
+    period = f.ReportingPeriodFactory(quarter=1)
+    value = f.MeasureValueFactory(measure=measure, period=period, value=5) if existing else None
+    url = admin_url("actionplans.measurevalue", "change", value.pk) if existing else admin_url(
+        "actionplans.measurevalue", "add")
+    data = form_data(admin_client.get(url))
+    data.update(measure=measure.pk, period=period.pk, value="-3")
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200  # the form again, not a server error
+    assert "A count cannot be negative." in response.content.decode()
+    assert list(measure.values.values_list("value", flat=True)) == ([5] if existing else [])
+
+
 # Immutable records
 
 

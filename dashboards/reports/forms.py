@@ -3,7 +3,8 @@
 from datetime import date
 
 from django import forms
-from django.conf import settings
+
+from programmes.forms import DateField
 
 from ..filters import AsAtForm
 from .files import FORMATS
@@ -27,14 +28,11 @@ class ReportForm(AsAtForm):
         error_messages={"required": "Choose which report to make.",
                         "invalid_choice": "Choose a report from the list."},
     )
-    compare = forms.DateField(
+    compare = DateField(
+        name="The date to compare with",
         required=False, label="Compare with",
-        help_text="For the movement and highlight reports: the earlier date. Leave it blank for the end of the "
-                  "reporting period before the as-at date.",
-        input_formats=settings.DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"},
-                               format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter the date to compare with as a real date, for example 31/03/2024."},
+        help_text="For the movement and highlight reports: the earlier date, for example 31 3 2024. Leave it "
+                  "blank for the end of the reporting period before the as-at date.",
     )
     objective = forms.IntegerField(required=False, widget=forms.HiddenInput)
     file_format = forms.ChoiceField(

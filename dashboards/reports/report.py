@@ -234,44 +234,7 @@ def action_plan_report(programme_id: int | None, *, as_at: date, user, version: 
 # ---------------------------------------------------------------- exceptions
 
 
-def _action_facts(facts) -> dict:
-    """Every action's engine facts by key (for the date it was last updated)."""
-    found, stack = {}, [facts]
-    while stack:
-        node = stack.pop()
-        for child in node.children:
-            if isinstance(child, rules.ActionFacts):
-                found[child.key] = child
-            else:
-                stack.append(child)
-    return found
-
-
-def action_reasons(row: selectors.NodeRow, result: rules.ActionResult, facts: rules.ActionFacts | None,
-                   as_at: date) -> list[str]:
-    """Why an action needs attention, in words a committee reads: "Red: due 30 June 2024, 20% done,
-    73% expected"."""
-    reasons = []
-    if row.rag in (rules.Rag.RED, rules.Rag.AMBER):
-        if row.overdue:
-            reasons.append(f"{row.rag.label}: due {rules.uk_date(row.due)} and not complete")
-        elif result.expected is not None:
-            reasons.append(f"{row.rag.label}: due {rules.uk_date(row.due)}, "
-                           f"{rules.display_percent(result.percent)}% done, "
-                           f"{rules.display_percent(result.expected)}% expected")
-        else:
-            reasons.append(f"{row.rag.label}: {result.reason}")
-    elif row.overdue:
-        reasons.append(f"Overdue: due {rules.uk_date(row.due)} and not complete")
-    if row.stale:
-        last = facts.last_updated if facts else None
-        reasons.append(f"Not updated since {rules.uk_date(last)}" if last else "Never updated")
-    if row.declared_greener and row.declared_rag:
-        reasons.append(f"Declared {row.declared_rag.label}, greener than the computed {row.rag.label}")
-    return reasons
-
-
-def exception_report(programme_id: int | None, *, as_at: date, user, version: tuple | None = None,
+def exception_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
                      objective_id: int | None = None) -> Report | None:
     """Only what needs the committee's attention: Red, Amber, overdue, not updated and declared-greener
     items, actions before objectives, worst first, each with why it is there, its owner, latest
@@ -285,7 +248,7 @@ def exception_report(programme_id: int | None, *, as_at: date, user, version: tu
     for scope in scopes:
         tree, allowed = scope.tree, scope.allowed
         risks = None  # read only for a programme with something to report
-        facts = _action_facts(tree.facts)
+        facts = selectors.action_facts_by_key(tree.facts)
         for result in rules.iter_results(scope.root):
             kind, pk = result.key
             if kind == "programme" or (kind == ACTION and allowed is not None and pk not in allowed):
@@ -300,7 +263,7 @@ def exception_report(programme_id: int | None, *, as_at: date, user, version: tu
             parent = tree.info.get((OBJECTIVE, row.parent_id)) if row.parent_id else None
             parent_ref = parent.ref if parent else (tree.result.ref if scope.estate else "")
             if kind == ACTION:
-                words = action_reasons(row, result, facts.get(result.key), as_at)
+                words = selectors.action_reasons(row, result, facts.get(result.key))
                 item = _report_row(row, level=2, parent_ref=parent_ref, commentary=notes.get(pk, ""),
                                    reasons=words, risks=risks.by_action.get(pk, ()))
                 actions.append((selectors.severity(row), item))
@@ -359,7 +322,7 @@ def _movement(scopes: list[Scope], *, programme_id: int | None, as_at: date, com
     found = Movement(compare)
     for scope in scopes:
         tree, allowed = scope.tree, scope.allowed
-        facts = _action_facts(tree.facts)
+        facts = selectors.action_facts_by_key(tree.facts)
         for result in rules.iter_results(scope.root):
             kind, pk = result.key
             if kind == "programme" or (allowed is not None and (kind != ACTION or pk not in allowed)):

@@ -3,6 +3,7 @@
 
 from django import forms
 
+from programmes.forms import DateField
 from programmes.models import Programme
 
 
@@ -28,12 +29,11 @@ class ImportUploadForm(forms.Form):
         help_text="Only for a new programme. It is created when the import succeeds.",
         error_messages={"max_length": "The name of the programme must be 300 characters or fewer."},
     )
-    as_at = forms.DateField(
+    as_at = DateField(
+        name="The as-at date",
         label="As-at date (optional)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The date the progress in the file describes. Leave it blank for today.",
-        error_messages={"invalid": "Enter the as-at date as a real date, like 30/3/2025."},
+        help_text="The date the progress in the file describes, for example 30 3 2025. Leave it blank for today.",
     )
 
     def service_kwargs(self) -> dict:
@@ -80,13 +80,10 @@ class ImportChoicesForm(forms.Form):
 
     APART, MERGE = "apart", "merge"
 
-    start_date = forms.DateField(
-        label="Start date of the programme",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    start_date = DateField(
+        name="The start date of the programme", label="Start date of the programme",
         help_text="Actions with no start date of their own are measured from it, so their colours are right "
-                  "for the as-at date.",
-        error_messages={"required": "Enter the start date of the programme.",
-                        "invalid": "Enter the start date as a real date, like 1/4/2024."},
+                  "for the as-at date. For example, 1 4 2024.",
     )
 
     def __init__(self, *args, report, **kwargs):

@@ -1,18 +1,16 @@
 from django import forms
-from django.conf import settings
+from django.utils import timezone
 
+from programmes.forms import DateField
 from programmes.models import Programme, ReportingPeriod
 
 from .models import UpdateRound
 
 
 class RoundForm(forms.ModelForm):
-    cut_off = forms.DateField(
-        label="Cut-off date", help_text="Updates are due by the end of this day. For example, 20 September 2024.",
-        input_formats=settings.DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d"),
-        error_messages={"required": "Enter the cut-off date.",
-                        "invalid": "Enter the cut-off date as a real date, for example 20/09/2024."},
+    cut_off = DateField(
+        name="The cut-off date", label="Cut-off date", earliest=timezone.localdate,
+        help_text="Updates are due by the end of this day. For example, 20 9 2024.",
     )
     programmes = forms.ModelMultipleChoiceField(
         queryset=Programme.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple,

@@ -3,6 +3,8 @@ so one template can lay out any set-up form with templates/components/."""
 
 from django import forms, template
 
+from programmes.forms import DateField
+
 register = template.Library()
 
 
@@ -11,7 +13,7 @@ def field_kind(bound_field) -> str:
     """"date", "checkbox", "radios", "checkboxes", "select_multiple", "select", "textarea", "number"
     or "text"."""
     field, widget = bound_field.field, bound_field.field.widget
-    if isinstance(field, forms.DateField):
+    if isinstance(field, forms.DateField | DateField):
         return "date"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"

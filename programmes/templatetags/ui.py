@@ -1,7 +1,7 @@
 """Template tags for the site shell and the small things every page shows the same way.
 
 `{% load ui %}` gives: `{% rag_tag value %}`, `{% council %}`, `{% main_navigation as items %}`,
-and the filters `rag_label`, `percent`, `percent_width`, `uk_date` and `page_title`.
+and the filters `rag_label`, `percent`, `percent_width`, `uk_date`, `date_part_boxes` and `page_title`.
 Nothing here decides access: the navigation only hides links a person could not use, and every
 view still checks permission itself.
 """
@@ -16,6 +16,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, mark_safe
 
 from programmes import rules
+from programmes.forms import date_parts as _date_parts
 from programmes.permissions import can_read_everything, can_set_up
 from programmes.roles import ADMIN, OFFICER, PROGRAMME_MANAGER, has_role
 
@@ -81,6 +82,13 @@ def uk_date(value) -> str:
     if not isinstance(value, date):
         return str(value)
     return rules.uk_date(value)
+
+
+@register.filter
+def date_part_boxes(field) -> list[tuple[str, str, int, str]]:
+    """A date input's three boxes (programmes.forms.DateField): (part, label, width, what to show)."""
+    day, month, year = _date_parts(field.value())
+    return [("day", "Day", 2, day), ("month", "Month", 2, month), ("year", "Year", 4, year)]
 
 
 @register.simple_tag(takes_context=True)

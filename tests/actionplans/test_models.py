@@ -222,7 +222,7 @@ def test_a_back_dated_update_joins_the_history_and_leaves_the_current_figures():
     action_record_progress(action=action, percent=60, status="in_progress", effective_date=date(2024, 7, 10))
 
     update = action_record_progress(action=action, percent=40, status="on_hold", effective_date=date(2024, 6, 30),
-                                    declared_rag="amber", declared_rag_reason="Waiting")
+                                    declared_rag="amber", declared_rag_reason="Waiting", commentary="On hold for now.")
 
     assert (update.effective_date, update.percent, update.status) == (date(2024, 6, 30), 40, "on_hold")
     assert (action.percent, action.status, action.declared_rag, action.last_updated_on, action.version) == (

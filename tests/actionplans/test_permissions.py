@@ -32,7 +32,8 @@ def programme_manager(manager, plan):
 
 
 def save_data(action):
-    return {"status": "in_progress", "percent": "70", "version": str(action.version)}
+    return {"status": "in_progress", "percent": "70", "commentary": "Back on track after the review.",
+            "version": str(action.version)}
 
 
 def call(client, endpoint, plan, measure):

@@ -144,7 +144,8 @@ def test_a_refused_save_costs_the_same_for_one_action_and_for_fifty(mistake, hea
 def test_a_conflict_costs_the_same_for_one_action_and_for_fifty(headers):
     def conflict(client, action):
         loaded = form_data(action, percent=65)
-        action_record_progress(action=Action.objects.get(pk=action.pk), percent=70, status="on_hold")
+        action_record_progress(action=Action.objects.get(pk=action.pk), percent=70, status="on_hold",
+                               commentary="Paused while the team is recruited.")
         queries = counted(client, "post", update_url(action), loaded, headers=headers, status=409)
         assert Action.objects.get(pk=action.pk).percent == 70
         return queries

@@ -141,7 +141,8 @@ def test_history_says_who_changed_what_newest_first(plan, officer, colleague):
     action = plan.later
     action_record_progress(action=action, by=officer, percent=60, status="in_progress")
     action_record_progress(action=action, by=colleague, percent=70, status="on_hold",
-                           declared_rag="amber", declared_rag_reason="Waiting for the budget")
+                           declared_rag="amber", declared_rag_reason="Waiting for the budget",
+                           commentary="Paused until the budget is agreed.")
 
     newest, oldest = selectors.action_history(action.pk)
 

@@ -48,7 +48,7 @@ def detail_url(action):
 
 def form_data(action, **changes):
     data = {"status": "in_progress", "percent": "75", "declared_rag": "", "declared_rag_reason": "",
-            "commentary": "", "effective_date": "", "version": str(action.version)}
+            "commentary": "Making progress.", "effective_date": "", "version": str(action.version)}
     data.update({k: str(v) for k, v in changes.items()})
     return data
 
@@ -289,7 +289,7 @@ def test_an_update_dated_in_the_future_is_refused(olly, plan, today):
     response = olly.post(update_url(plan.overdue), form_data(plan.overdue, effective_date=tomorrow.isoformat()))
 
     assert response.status_code == 422
-    assert "The date of the update cannot be in the future." in body(response)
+    assert "The date of the update must be today or in the past" in body(response)
 
 
 def test_a_form_without_its_version_is_refused_rather_than_guessed(olly, plan):

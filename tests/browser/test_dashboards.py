@@ -103,9 +103,12 @@ def test_changing_the_as_at_date_recomputes_every_figure(signed_in, live_server,
     today = compute_tree(plan.programme.pk)
     assert shown_percent(page, "ASC") == engine_percent(today, "programme", plan.programme.pk)
 
-    page.get_by_label("Another date").fill("2024-07-15")
+    # GOV.UK's date input: day, month and year in three boxes.
+    page.get_by_role("textbox", name="Day").fill("15")
+    page.get_by_role("textbox", name="Month").fill("7")
+    page.get_by_role("textbox", name="Year").fill("2024")
     page.get_by_role("button", name="Show figures").click()
-    page.wait_for_url(re.compile(r"as_at=2024-07-15"))
+    page.wait_for_url(re.compile(r"as_at-day=15&as_at-month=7&as_at-year=2024"))
 
     july = compute_tree(plan.programme.pk, as_at=JULY_15)
     assert page.locator("[data-as-at]").get_attribute("data-as-at") == "2024-07-15"

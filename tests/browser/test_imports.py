@@ -58,7 +58,9 @@ def test_priya_uploads_a_plan_corrects_a_column_and_imports_it(page, live_server
     page.get_by_label("File to import").set_input_files(
         files=[{"name": "carers.csv", "mimeType": "text/csv", "buffer": PLAN}])
     page.get_by_label("Programme to import into").select_option(label=programme.name)
-    page.get_by_label("As-at date (optional)").fill("2024-06-30")
+    page.locator('[name="as_at-day"]').fill("30")  # GOV.UK's date input: three boxes
+    page.locator('[name="as_at-month"]').fill("6")
+    page.locator('[name="as_at-year"]').fill("2024")
     page.get_by_role("button", name="Upload and check the file").click()
     page.wait_for_url(re.compile(r"/imports/\d+/$"))
     assert page.get_by_role("heading", name="The file is ready to import").is_visible()

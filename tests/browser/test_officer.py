@@ -145,6 +145,7 @@ def test_every_state_of_the_action_page_passes_axe(page, live_server, plan, olly
     assert_no_axe_violations(page)  # validation error
 
     page.get_by_label("Reason for the RAG status you declared").fill("Waiting for the new scripts to be signed off.")
+    page.get_by_label("Commentary").fill("The scripts are with the service manager.")  # overdue: words needed
     save(page)
     wait_until_settled(page, "document.activeElement.id === 'action-summary'")
     assert_no_axe_violations(page)  # saved
@@ -163,6 +164,7 @@ def test_without_javascript_the_same_form_posts_and_comes_back(browser, live_ser
         with page.expect_navigation():
             page.get_by_role("button", name="Update progress").click()
         page.get_by_label("Percent complete").fill("45")
+        page.get_by_label("Commentary").fill("Half the scripts are rewritten.")
         with page.expect_navigation():
             save(page)
         assert page.url == f"{live_server.url}/actions/{plan.overdue.pk}/"
@@ -244,3 +246,81 @@ def test_the_pages_fit_a_320_pixel_phone(browser, live_server, plan, olly, measu
         assert_no_axe_violations(page)
     finally:
         context.close()
+
+
+def test_olly_resolves_a_status_and_percent_conflict_by_keyboard_alone(page, live_server, plan, olly, js_errors):
+    action = plan.overdue
+    login(page, live_server, olly)
+    page.goto(f"{live_server.url}/actions/{action.pk}/")
+    tab_until(page, lambda el: el["text"] == "Update progress")
+    page.keyboard.press("Enter")
+    wait_until_settled(page, "document.activeElement.id === 'update-heading'")
+
+    # Choosing Completed sets the percent it counts as, and says so beside it.
+    tab_until(page, lambda el: el["id"] == "id_status")
+    page.keyboard.type("Comp")
+    page.wait_for_function("document.getElementById('id_percent').value === '100'")
+    note = page.locator("[data-status-percent-note]")
+    assert note.is_visible() and "Completed counts as 100% complete" in note.inner_text()
+
+    # A different percent typed afterwards is a question, not a silent change.
+    tab_until(page, lambda el: el["id"] == "id_percent")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("90")
+    tab_until(page, lambda el: el["id"] == "id_commentary")
+    page.keyboard.type("Scripts signed off by the service manager.")
+    tab_until(page, lambda el: el["tag"] == "BUTTON" and el["text"] == "Save update")
+    page.keyboard.press("Enter")
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    wait_until_settled(page, "document.activeElement.classList.contains('govuk-error-summary')")
+    assert "You chose Completed, which counts as 100%, but the percent complete is 90%." in summary.inner_text()
+    assert "was saved" not in page.locator("main").inner_text()
+    assert Action.objects.get(pk=action.pk).version == action.version
+    assert_no_axe_violations(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # The summary's link takes the keyboard to the percent; 100 is right.
+    tab_until(page, lambda el: el["tag"] == "A" and el["text"].startswith("You chose Completed"))
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.id === 'id_percent'")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("100")
+    tab_until(page, lambda el: el["tag"] == "BUTTON" and el["text"] == "Save update")
+    page.keyboard.press("Enter")
+    wait_until_settled(page, "document.activeElement.id === 'action-summary'")
+
+    saved = Action.objects.get(pk=action.pk)
+    assert (saved.status, saved.percent, saved.version) == ("completed", 100, action.version + 1)
+    assert "Scripts signed off by the service manager." in page.locator("#action-history").inner_text()
+    assert_no_axe_violations(page)
+    # The browser logs the 422 that carried the form back with its error; nothing else went wrong.
+    assert [error for error in js_errors if "status of 422" not in error] == []
+
+
+def test_the_action_page_with_its_form_passes_axe_at_320_px(page, live_server, plan, olly):
+    page.set_viewport_size({"width": 320, "height": 800})
+    login(page, live_server, olly)
+    page.goto(f"{live_server.url}/actions/{plan.later.pk}/")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Update progress").click()
+    page.locator("#update-heading").wait_for()
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_a_managers_chase_list_passes_axe_and_fits(page, live_server, plan, width):
+    from programmes.roles import PROGRAMME_MANAGER
+
+    manager = make_user(PROGRAMME_MANAGER, "max.manager", name="Max Manager")
+    plan.programme.managers.add(Person.objects.get(user=manager))
+    page.set_viewport_size({"width": width, "height": 800})
+    login(page, live_server, manager)
+    page.goto(f"{live_server.url}/my-actions/")
+    page.locator("#to-chase [data-action]").first.wait_for()
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

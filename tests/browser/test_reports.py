@@ -42,7 +42,9 @@ def test_a_future_date_shows_the_error_summary_and_the_page_passes_axe(signed_in
     page = signed_in
     page.goto(f"{live_server.url}/reports/")
     page.get_by_label("Programme").select_option(index=1)
-    page.get_by_label("Another date").fill("2999-01-01")
+    page.locator('[name="as_at-day"]').fill("1")  # GOV.UK's date input: three boxes
+    page.locator('[name="as_at-month"]').fill("1")
+    page.locator('[name="as_at-year"]').fill("2999")
     page.get_by_label("Excel (one row per objective or action)").check()
     page.get_by_role("button", name="Download the report").click()
 

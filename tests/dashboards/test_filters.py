@@ -54,7 +54,25 @@ def test_a_future_date_is_refused_in_plain_english():
 def test_a_nonsense_date_is_refused_with_an_example():
     form = as_at({"as_at": "31/02/2024"})
     assert form.resolved() == (TODAY, False)
-    assert form.errors["as_at"] == ["Enter the as-at date as a real date, for example 30/06/2024."]
+    assert form.errors["as_at"] == ["The as-at date must be a real date."]
+
+
+def test_a_date_can_be_typed_in_gov_uk_s_three_boxes():
+    form = as_at({"as_at-day": "30", "as_at-month": "6", "as_at-year": "2024"})
+    assert form.resolved() == (date(2024, 6, 30), True)
+
+
+def test_year_1_and_year_9999_are_refused_with_a_message_not_an_error_page():
+    for typed, message in (("0001-01-01", "The as-at date must be the same as or after 1 January 2000."),
+                           ("9999-12-31", "The as-at date must be today or in the past.")):
+        form = as_at({"as_at": typed})
+        assert form.resolved() == (TODAY, False)
+        assert form.errors["as_at"] == [message]
+
+
+def test_a_date_missing_a_part_says_which():
+    form = as_at({"as_at-day": "30", "as_at-month": "", "as_at-year": "2024"})
+    assert form.errors["as_at"] == ["The as-at date must include a month."]
 
 
 def filters(data, **choices):

@@ -2,6 +2,7 @@
 
 import logging
 import re
+from datetime import date
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -13,8 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from actionplans.models import Action
 from actionplans.rollup import compute_tree, compute_trees
 from dashboards import selectors
+from programmes.models import Person
 from tests.dashboards.builders import JULY_15, council_plan, record
 from tests.dashboards.pages import elements, engine_figures, figures
 from tests.factories import (
@@ -64,6 +67,28 @@ def test_an_officer_is_refused_every_dashboard_and_the_refusal_is_logged(client,
         response = client.get(every_url(plan)[page])
     assert response.status_code == 403
     assert "dashboards are for leadership" in caplog.text
+
+
+PROGRAMME_PAGES = ["programme", "objective", "explanation", "action explanation", "risks"]
+
+
+@pytest.mark.parametrize("page", PROGRAMME_PAGES)
+def test_an_officer_reads_the_dashboards_of_a_programme_where_they_own_an_action(client, officer, plan, page):
+    Action.objects.filter(pk=plan.actions["triage"].pk).update(responsible=Person.objects.get(user=officer))
+    client.force_login(officer)
+    assert client.get(every_url(plan)[page]).status_code == 200
+    other = ActionFactory().programme  # a programme where Olly owns nothing
+    refused = {"programme": reverse("programme_dashboard", args=[other.pk]),
+               "risks": reverse("risk_list", args=[other.pk])}
+    for url in refused.values():
+        assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("page", ["portfolio", "exceptions"])
+def test_an_officer_who_owns_an_action_still_cannot_read_the_whole_portfolio(client, officer, plan, page):
+    plan.actions["triage"].delegates.add(Person.objects.get(user=officer))
+    client.force_login(officer)
+    assert client.get(every_url(plan)[page]).status_code == 403
 
 
 @pytest.mark.parametrize("page", PARTIALS)
@@ -184,6 +209,23 @@ def test_the_portfolio_says_what_moved_since_the_previous_quarter(director, plan
     assert "1 moved to Red" in html
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_year_1_is_answered_with_an_error_beside_the_field_not_a_server_error(director, plan, page):
+    response = director.get(every_url(plan)[page], {"as_at": "0001-01-01"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    beside = html.split('id="id_as_at-error"')[1].split("</p>")[0]
+    assert "The as-at date must be the same as or after 1 January 2000." in beside
+    assert 'href="#id_as_at-day"' in html  # the error summary links to the first box
+    assert f'data-as-at="{timezone.localdate():%Y-%m-%d}"' in html
+
+
+def test_a_date_typed_in_three_boxes_shows_the_figures_for_that_day(director, plan):
+    html = director.get(reverse("portfolio"), {"as_at-day": "15", "as_at-month": "7", "as_at-year": "2024"}).content.decode()
+    assert 'data-as-at="2024-07-15"' in html and "Figures as at 15 July 2024" in html
+    assert 'name="as_at-day" type="text" inputmode="numeric" value="15"' in html
+
+
 def test_a_future_date_is_refused_and_todays_figures_are_shown(director, plan):
     response = director.get(reverse("portfolio"), {"as_at": "2099-01-01"})
     html = response.content.decode()
@@ -205,14 +247,28 @@ def test_the_exceptions_page_shows_the_engines_figures_for_each_item(director, p
 def test_the_exceptions_page_shows_the_worst_first_and_links_to_the_rest(director, plan, monkeypatch):
     monkeypatch.setattr("dashboards.views.EXCEPTIONS_PER_PROGRAMME", 3)
     html = director.get(reverse("exceptions")).content.decode()
-    listed = [a["data-ref"] for _, a in elements(html) if "data-reasons" in a]
-    assert listed == ["ASC1", "ASC1.1", "ASC1.2"]  # objectives sum up what is below them
+    listed = [(a["data-kind"], a["data-ref"]) for _, a in elements(html) if "data-reasons" in a]
+    assert [kind for kind, _ in listed] == ["action"] * 3  # what someone can act on comes first
+    assert listed[0] == ("action", "ASC1.1.B")  # Red and overdue: the most serious
     assert "9 items, the 3 most serious shown" in html
     everything = f'{reverse("exceptions")}?programme={plan.programme.pk}'
     assert f'href="{everything}"' in html
     whole = director.get(everything).content.decode()
-    assert len([a for _, a in elements(whole) if "data-reasons" in a]) == 9
+    kinds = [a["data-kind"] for _, a in elements(whole) if "data-reasons" in a]
+    assert len(kinds) == 9 and kinds == sorted(kinds)  # every action, then every objective
     assert '<li class="govuk-breadcrumbs__list-item" aria-current="page">Adult social care' in whole
+
+
+def test_each_exception_says_why_it_is_there_in_words_with_the_latest_commentary(director, plan):
+    record(plan.actions["triage"], 15, JULY_15, commentary="<p>Two new call handlers start in August.</p>")
+    record(plan.actions["triage"], 15, date(2024, 7, 20))  # no words: the ones before still stand
+    html = director.get(reverse("exceptions"), {"as_at": "2024-07-31", "programme": plan.programme.pk}).content.decode()
+    row = html.split('data-ref="ASC1.2.A"')[1].split("</tr>")[0]
+    assert "Red: due 31 March 2025, 15% done, 33% expected" in row  # 121 of 364 days gone
+    assert "Two new call handlers start in August." in row
+    objective = html.split('data-ref="ASC1.2"')[1].split("</tr>")[0]
+    assert "See its actions" in objective and "Red" in objective
+    assert html.index('data-ref="ASC1.2.A"') < html.index('data-ref="ASC1.2"')
 
 
 def test_exceptions_of_an_unknown_programme_are_not_found(director, plan):
@@ -280,7 +336,9 @@ def test_an_explanation_is_one_click_away_with_and_without_javascript(director, 
 def test_an_action_explains_its_rag_from_the_schedule(director, plan):
     url = reverse("explanation", args=[plan.programme.pk, "action", plan.actions["audit"].pk])
     html = director.get(url, {"as_at": "2024-07-15"}).content.decode()
-    assert "40% done against 57.69% expected by 15 July 2024" in html
+    # Figures shown rounded: 40 of 57.69 expected is performance 69.33, shown 69%.
+    assert "40% done against 58% expected by 15 July 2024" in html
+    assert "performance 69%, red below 70%" in html and "57.69" not in html
 
 
 @pytest.mark.parametrize("name,args", [
@@ -362,7 +420,7 @@ def test_every_chart_on_a_page_is_titled_described_and_has_its_numbers_in_a_tabl
 def test_every_page_has_a_rag_key_and_an_as_at_selector(director, plan):
     for page, url in every_url(plan).items():
         html = director.get(url).content.decode()
-        assert 'name="as_at"' in html, page
+        assert 'name="as_at-day"' in html and 'name="as_at-year"' in html, page
         assert "rag-key" in html or "RAG key" in html, page
 
 

@@ -120,7 +120,7 @@ def test_the_upload_form_asks_for_the_file_the_programme_a_new_name_and_the_as_a
 
     assert 'enctype="multipart/form-data"' in html and 'type="file"' in html
     assert programme.name in html and "A new programme (give its name below)" in html
-    assert 'name="new_programme_name"' in html and 'name="as_at"' in html and "up to 5.0 MB" in html
+    assert 'name="new_programme_name"' in html and 'name="as_at-day"' in html and "up to 5.0 MB" in html
 
 
 def test_an_upload_keeps_the_file_runs_its_preview_and_goes_to_the_run(
@@ -152,7 +152,7 @@ def test_an_htmx_upload_is_sent_to_the_run_with_a_client_redirect(office, progra
     ({"programme": "", "new_programme_name": "Adult social care action plan 2024/25"}, "new_programme_name",
      "already exists: import into it instead"),
     ({"as_at": "2099-01-01"}, "as_at", "The as-at date cannot be in the future."),
-    ({"as_at": "31/02/2024"}, "as_at", "Enter the as-at date as a real date, like 30/3/2025."),
+    ({"as_at": "31/02/2024"}, "as_at", "The as-at date must be a real date."),
 ], ids=["wrong kind", "old excel", "no file", "no programme", "both", "name taken", "future", "not a date"])
 def test_a_bad_upload_says_what_to_do_beside_the_field_and_keeps_nothing(office, programme, fields, field,
                                                                           message):
@@ -161,7 +161,8 @@ def test_a_bad_upload_says_what_to_do_beside_the_field_and_keeps_nothing(office,
 
     html = body(response)
     assert response.status_code == 422
-    assert "There is a problem" in html and f'href="#id_{field}"' in html
+    first_box = "-day" if field == "as_at" else ""  # a date's summary link goes to its day box
+    assert "There is a problem" in html and f'href="#id_{field}{first_box}"' in html
     assert f'<p class="govuk-error-message" id="id_{field}-error"><span class="govuk-visually-hidden">Error:</span> ' \
            in html
     assert message in html.split(f'id="id_{field}-error"')[1].split("</p>")[0]

@@ -26,6 +26,7 @@ from programmes.rules import (
     iter_results,
     measure_rag,
     parent_rag,
+    performance_text,
     risk_band,
     risk_review_overdue,
     risk_score,
@@ -975,3 +976,30 @@ def test_a_risk_past_its_review_date_is_overdue():
     assert risk_review_overdue(AS_AT - timedelta(days=1), AS_AT)
     assert not risk_review_overdue(AS_AT, AS_AT)
     assert not risk_review_overdue(None, AS_AT)
+
+
+# ---------------------------------------------------------------- figures as people read them
+
+
+def test_an_actions_reason_gives_whole_percents():
+    # 30 done on 15 July of a year from 1 April: 105 of 364 days gone is 28.85% expected, performance 104.
+    result = action_result(action(percent=30, due=date(2025, 3, 31)), as_at=date(2024, 7, 15), settings=DEFAULTS)
+    assert result.expected == pytest.approx(28.846, abs=0.001)
+    assert "30% done against 29% expected by 15 July 2024" in result.reason
+    assert "performance 104%, green from 90%" in result.reason
+    assert "28.85" not in result.reason
+
+
+def test_performance_is_rounded_to_a_whole_percent():
+    assert performance_text(161.29) == "161%"
+    assert performance_text(69.33) == "69%"
+    assert performance_text(None) == ""
+
+
+def test_performance_just_below_a_threshold_is_never_rounded_onto_it():
+    assert performance_text(89.6) == "just under 90%"
+    assert performance_text(69.5) == "just under 70%"
+    assert performance_text(90) == "90%"
+    custom = RollupSettings(green_threshold=95, red_threshold=60)
+    assert performance_text(94.7, custom) == "just under 95%"
+    assert performance_text(89.6, custom) == "90%"

@@ -17,6 +17,7 @@ from django.views.defaults import permission_denied
 
 from programmes import rules
 from programmes.choices import Rag
+from programmes.forms import DateField
 from programmes.roles import ADMIN, LEADERSHIP, OFFICER, PROGRAMME_MANAGER
 from programmes.templatetags.ui import page_title, percent, rag_tag, uk_date
 from tests.factories import UserFactory
@@ -341,7 +342,7 @@ class ProgressForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "Choose"), ("in_progress", "In progress"), ("completed", "Completed")]
     )
-    due = forms.DateField()
+    due = DateField()
     note = forms.CharField(widget=forms.Textarea)
 
 
@@ -357,7 +358,7 @@ def test_the_error_summary_links_each_message_to_its_field_and_a_radio_to_the_fi
 
     assert '<a href="#id_percent">Ensure this value is less than or equal to 100.</a>' in body
     assert '<a href="#id_status_0">This field is required.</a>' in body
-    assert '<a href="#id_due">Enter a valid date.</a>' in body
+    assert '<a href="#id_due-day">Date must be a real date.</a>' in body  # a date: its first box
 
 
 def test_no_errors_no_summary():
@@ -396,7 +397,11 @@ def test_field_partials_put_the_error_next_to_the_field_and_describe_it():
         '{% include "components/field_date.html" with field=form.due %}',
         form=ProgressForm(initial={"due": date(2025, 3, 30)}),
     )
-    assert 'type="date" value="2025-03-30"' in dated
+    # GOV.UK's date input: three boxes in a fieldset, named as GOV.UK names them.
+    assert 'role="group"' in dated and 'type="date"' not in dated
+    assert 'name="due-day" type="text" inputmode="numeric" value="30"' in dated
+    assert 'name="due-month" type="text" inputmode="numeric" value="3"' in dated
+    assert 'name="due-year" type="text" inputmode="numeric" value="2025"' in dated
 
     textarea = _render(
         '{% include "components/field_textarea.html" with field=form.note %}', form=form

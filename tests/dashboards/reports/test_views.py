@@ -198,3 +198,26 @@ def test_only_the_form_makes_a_report_a_link_cannot(plan):
 
     assert by_link.status_code == 200 and by_link["Content-Type"].startswith("text/html")
     assert forged.status_code == 403
+
+
+def test_the_dates_are_typed_in_gov_uk_s_three_boxes(client, plan):
+    signed_in(client, CLERK)
+    html = client.get(URL).content.decode()
+    for name in ("as_at", "compare"):
+        assert all(f'name="{name}-{part}"' in html for part in ("day", "month", "year"))
+    assert 'type="date"' not in html
+
+    response = client.post(URL, {"programme": plan[0].pk, "kind": "movement", "file_format": "csv",
+                                 "as_at-day": "30", "as_at-month": "9", "as_at-year": "2024",
+                                 "compare-day": "30", "compare-month": "6", "compare-year": "2024"})
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+
+
+def test_a_date_to_compare_with_in_year_1_is_refused_beside_the_field(client, plan):
+    signed_in(client, CLERK)
+    response = client.post(URL, {"programme": plan[0].pk, "kind": "movement", "file_format": "csv",
+                                 "compare-day": "1", "compare-month": "1", "compare-year": "0001"})
+    html = response.content.decode()
+    assert "attachment" not in response.get("Content-Disposition", "")
+    assert ("The date to compare with must be the same as or after 1 January 2000."
+            in html.split('id="id_compare-error"')[1].split("</p>")[0])
