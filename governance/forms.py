@@ -86,16 +86,10 @@ class MeetingForm(forms.ModelForm):
                   "title": "Title (optional)"}
         help_texts = {"updates_due_by": "Officers' updates made on or before this date go to the meeting."}
 
-    def clean(self):
-        cleaned = super().clean()
-        date, cut_off = cleaned.get("date"), cleaned.get("updates_due_by")
-        if date and cut_off and cut_off > date:
-            self.add_error("updates_due_by", "The cut-off date must be the same as or before the date of the meeting.")
-        return cleaned
-
 
 class RiskReviewForm(forms.Form):
     reviewed_on = DateField(name="The date of the review", label="Date of the review", latest=timezone.localdate,
+                            latest_message="The date of the review must be today or in the past.",
                             help_text="Today, unless you are recording a review held earlier.")
     owner = forms.ModelChoiceField(label="Risk owner", queryset=Person.objects.order_by("name"), required=False,
                                    empty_label="No owner")

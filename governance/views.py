@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from actionplans.permissions import require_programme_reader
 from actionplans.rollup import programme_settings
 from programmes import rules
 from programmes.audit import Channel
@@ -187,8 +188,11 @@ def risk_register_all(request):
     return _register(request, programme_id=None)
 
 
-@reader_required
+@signed_in
 def risk_register(request, pk):
+    """One programme's register: its readers, and the officers who own an action in it (as its
+    dashboards)."""
+    require_programme_reader(request, pk)
     return _register(request, programme_id=pk)
 
 

@@ -90,8 +90,8 @@ class DateField(forms.Field):
                  latest_message: str = "", **kwargs):
         self.name = name
         self.earliest, self.latest, self.latest_message = earliest, latest, latest_message
-        super().__init__(**kwargs)
-        self.error_messages.setdefault("required", f"Enter {name[0].lower()}{name[1:]}.")
+        messages = {"required": f"Enter {name[0].lower()}{name[1:]}.", **kwargs.pop("error_messages", {})}
+        super().__init__(error_messages=messages, **kwargs)
 
     def to_python(self, value):
         if value in self.empty_values or (isinstance(value, (tuple, list)) and not any(value)):

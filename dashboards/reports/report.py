@@ -435,7 +435,7 @@ def _risk_row(r) -> ReportRow:
     return ReportRow(
         kind="risk", level=1, ref=r.ref, title=r.title, parent_ref=r.objective, due=r.review_date,
         due_shown=rules.uk_date(r.review_date), status="", status_label="", percent=None, percent_shown="–",
-        rag=r.band.value, rag_label=r.band.label, owners=(r.owner,) if r.owner else (),
+        rag=r.band.value, rag_label=rules.risk_band_label(r.band), owners=(r.owner,) if r.owner else (),
         score=f"{r.score} (likelihood {r.likelihood}, impact {r.impact})",
     )
 

@@ -140,3 +140,15 @@ def cara(transactional_db):
 @pytest.fixture
 def plan(olly, cara):
     return build_plan(olly, cara, timezone.localdate())
+
+
+def fill_date(page, legend: str, day) -> None:
+    """Type a date into GOV.UK's day, month and year boxes of the date field whose legend is `legend`;
+    `day` is a date, an ISO string, or "" to empty the boxes."""
+    from datetime import date as _date
+
+    group = page.get_by_role("group", name=legend)
+    value = _date.fromisoformat(day) if isinstance(day, str) and day else day
+    parts = ("", "", "") if not value else (str(value.day), str(value.month), str(value.year))
+    for label, typed in zip(("Day", "Month", "Year"), parts, strict=True):
+        group.get_by_role("textbox", name=label).fill(typed)

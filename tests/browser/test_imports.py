@@ -11,7 +11,7 @@ from actionplans.models import Action
 from governance.imports.service import progress_cache_key
 from programmes.models import ImportMapping, ImportRun
 from programmes.roles import ADMIN
-from tests.browser.conftest import assert_no_axe_violations, login, wait_until_settled
+from tests.browser.conftest import assert_no_axe_violations, fill_date, login, wait_until_settled
 from tests.factories import ImportRunFactory, ProgrammeFactory, UserFactory
 from tests.governance.imports.builders import csv_bytes
 
@@ -138,7 +138,7 @@ def test_priya_names_the_flat_plans_objective_merges_a_duplicate_and_sees_the_ke
     page.get_by_label("File to import").set_input_files(
         files=[{"name": "carers_plan.csv", "mimeType": "text/csv", "buffer": FLAT_PLAN}])
     page.get_by_label("Programme to import into").select_option(label=programme.name)
-    page.get_by_label("As-at date (optional)").fill("2024-06-30")
+    fill_date(page, "As-at date (optional)", "2024-06-30")
     page.get_by_role("button", name="Upload and check the file").click()
     page.wait_for_url(re.compile(r"/imports/\d+/$"))
     assert "1 April 2024" in page.get_by_test_id("start-date").inner_text()

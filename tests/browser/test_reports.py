@@ -9,7 +9,7 @@ from dashboards.models import ReportRun
 from dashboards.reports.runs import report_run_execute
 from programmes.models import Programme
 from programmes.roles import CLERK
-from tests.browser.conftest import assert_no_axe_violations, login
+from tests.browser.conftest import assert_no_axe_violations, fill_date, login
 from tests.dashboards.builders import council_plan
 from tests.factories import UserFactory
 
@@ -128,7 +128,7 @@ def test_the_movement_page_is_reached_from_the_programme_and_has_no_axe_violatio
 
     assert page.get_by_role("heading", level=1).inner_text().startswith("What moved between")
     assert_no_axe_violations(page)
-    page.get_by_label("Compare with").fill("2024-08-01")
+    fill_date(page, "Compare with", "2024-08-01")
     page.get_by_role("button", name="Compare").click()
     assert "The date to compare with must be before the as-at date." in page.locator(".govuk-error-summary").inner_text()
     assert_no_axe_violations(page)

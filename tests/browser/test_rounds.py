@@ -6,7 +6,7 @@ from django.core import mail
 
 from governance.models import UpdateRound
 from programmes.roles import PROGRAMME_MANAGER
-from tests.browser.conftest import assert_no_axe_violations, login
+from tests.browser.conftest import assert_no_axe_violations, fill_date, login
 from tests.factories import (
     ActionFactory,
     ObjectiveFactory,
@@ -41,7 +41,7 @@ def test_a_round_is_opened_and_an_officer_reminded(signed_in, live_server, width
     assert_no_axe_violations(page)
 
     page.get_by_label("Title").fill("Quarter 2 updates")
-    page.get_by_label("Cut-off date").fill("2099-01-31")
+    fill_date(page, "Cut-off date", "2099-01-31")
     page.get_by_role("button", name="Open the round and send the e-mails").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Quarter 2 updates"
     assert UpdateRound.objects.count() == 1

@@ -11,7 +11,7 @@ from actionplans.models import Action
 from programmes.models import Person, Programme
 from programmes.roles import PROGRAMME_MANAGER
 from tests.actionplans.conftest import make_user
-from tests.browser.conftest import assert_no_axe_violations, login
+from tests.browser.conftest import assert_no_axe_violations, fill_date, login
 from tests.factories import ReportingPeriodFactory
 
 pytestmark = pytest.mark.browser
@@ -55,7 +55,7 @@ def add_action(page, objective_ref: str, reference: str, title: str, owner: str,
     page.get_by_label("Reference").fill(reference)
     page.get_by_label("Title", exact=True).fill(title)
     page.get_by_label("Responsible officer").select_option(label=owner)
-    page.get_by_label("Due date").fill(due)
+    fill_date(page, "Due date", due)
     submit(page, "Add action")
     page.get_by_text(f"{reference} was added").wait_for()
 
@@ -79,8 +79,8 @@ def test_a_manager_sets_up_a_programme_from_nothing_and_the_officer_sees_the_act
 
     page.get_by_label("Name", exact=True).fill("Workforce development strategy")
     page.get_by_label("Reference").fill("WDS")
-    page.get_by_label("Start date").fill("2024-04-01")
-    page.get_by_label("End date").fill("2027-03-31")
+    fill_date(page, "Start date", "2024-04-01")
+    fill_date(page, "End date", "2027-03-31")
     submit(page, "Create programme")
     page.get_by_text("No objectives yet").wait_for()
     check(page, "a new programme's set-up page")

@@ -354,7 +354,8 @@ def test_the_preview_shows_the_start_date_the_generated_references_and_the_choic
 
     assert "The programme starts on 1 April 2024 (1 April of the financial year of the as-at date)" in html
     assert 'data-testid="generated"' in html and "PLAN-A1" in html and "PLAN-A2" in html
-    assert 'name="start_date" type="date" value="2024-04-01"' in html
+    for part, value in (("day", "1"), ("month", "4"), ("year", "2024")):  # GOV.UK's three boxes
+        assert f'name="start_date-{part}" type="text" inputmode="numeric" value="{value}"' in html
     assert 'name="objective_title"' in html and 'value="workforce"' in html
     assert "Are “Pete Kelleher” and “Peter Kelleher” the same person?" in html or \
         "Are “Peter Kelleher” and “Pete Kelleher” the same person?" in html
@@ -390,8 +391,8 @@ def test_a_start_date_that_is_not_a_date_is_shown_beside_the_field_and_changes_n
 
     html = body(response)
     assert response.status_code == 422
-    assert "There is a problem" in html and "Enter the start date as a real date" in html
-    assert 'href="#id_start_date"' in html
+    assert "There is a problem" in html and "The start date of the programme must be a real date." in html
+    assert 'href="#id_start_date-day"' in html
     run.refresh_from_db()
     assert run.options == {} and run.status == "preview"
 
