@@ -14,6 +14,7 @@ from .choices import (
     RagPolicy,
     Status,
 )
+from .fiscal import period_problems
 from .middleware import current_request_id
 
 
@@ -284,6 +285,14 @@ class ReportingPeriod(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """Its name always agrees with its dates, and its dates are a whole UK financial year, quarter or
+        month (programmes.fiscal)."""
+        problems = period_problems(kind=self.kind, name=self.name, financial_year=self.financial_year,
+                                   quarter=self.quarter, start=self.start, end=self.end)
+        if problems:
+            raise ValidationError(problems)
 
 
 class AuditEntry(models.Model):
