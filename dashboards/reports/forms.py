@@ -31,8 +31,9 @@ class ReportForm(AsAtForm):
     compare = DateField(
         name="The date to compare with",
         required=False, label="Compare with",
-        help_text="For the movement and highlight reports: the earlier date, for example 31 3 2024. Leave it "
-                  "blank for the end of the reporting period before the as-at date.",
+        help_text="What moved since this earlier date, for example 31 3 2024 (the movement, highlight and action "
+                  "plan reports). Leave it blank for the end of the reporting period before the as-at date; for "
+                  "all programmes' action plan, blank leaves what moved out (it is the movement report).",
     )
     objective = forms.IntegerField(required=False, widget=forms.HiddenInput)
     file_format = forms.ChoiceField(

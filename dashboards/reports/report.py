@@ -206,11 +206,12 @@ def _notes(programme_id: int | None, as_at: date) -> dict:
 
 def action_plan_report(programme_id: int | None, *, as_at: date, user, version: tuple | None = None,
                        compare: date | None = None, objective_id: int | None = None,
-                       with_movement: bool = True) -> Report | None:
+                       with_movement: bool | None = None) -> Report | None:
     """The programme's action plan in the layout of the councils' own reports (seed 001): objectives
     nested as deep as the programme, each followed by its actions with their latest commentary; then
     what moved since the earlier date (by default the end of the reporting period before). Programme
-    None: every programme, each a row of level 0 above its objectives.
+    None: every programme, each a row of level 0 above its objectives; what moved across the estate is
+    its own report (the movement report), so it is added here only when a date to compare with is given.
 
     Leadership, managers, admins and clerks see every row; anyone else the actions they own and the
     objectives above them. Queries: the tree's (shared with the dashboards' cache), plus one for the
@@ -223,6 +224,8 @@ def action_plan_report(programme_id: int | None, *, as_at: date, user, version: 
     rows = [row for scope in scopes for row in _visible_rows(scope, as_at=as_at, notes=notes)]
     sections = (Section("Objectives and actions", ACTION_PLAN_COLUMNS, tuple(rows)),)
     found = None
+    if with_movement is None:
+        with_movement = programme_id is not None or compare is not None
     if with_movement:
         found = _movement(scopes, programme_id=programme_id, as_at=as_at,
                           compare=compare or default_comparison(as_at, version), version=version, notes=notes)

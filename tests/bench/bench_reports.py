@@ -2,8 +2,8 @@
 
 (a) Word and PDF of the action plan of the programme whose size is nearest 250 actions (the
     targets' size), median of 3; and the PDF of the largest programme, once, without a target.
-(b) Excel of every action in the estate: the action plan report of all programmes (with what moved
-    since the end of the period before), as the Reports page makes it in the background.
+(b) Excel of every action in the estate: the action plan report of all programmes, as the Reports page
+    makes it in the background (what moved across the estate is the movement report, (c)).
 (c) The movement report for the whole estate, since the end of the period before today's.
 Every timing starts with the dashboards' tree cache empty, so each includes its reads.
 Peak memory is tracemalloc's peak of Python allocations during each export, in a run of its own
@@ -63,8 +63,8 @@ def run(context) -> dict:
         lambda: render_pdf(action_plan_report(largest[0], as_at=today, user=None)))[0], 3)
 
     def estate_workbook():
-        # What the Reports page makes for "All programmes": every programme's action plan and what moved
-        # since the end of the period before, from one load of every tree at each date.
+        # What the Reports page makes for "All programmes": every programme's action plan, from one load
+        # of every tree.
         estate = action_plan_report(None, as_at=today, user=None)
         return len(estate.sections[0].rows), render_xlsx(estate)
 

@@ -3,6 +3,7 @@ each programme's figures the same as its own report's."""
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -117,3 +118,13 @@ def test_the_command_writes_the_estate(two_plans, tmp_path):
     assert "All programmes (2)" in out.getvalue()
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert {row["Reference"][:3] for row in rows} == {"ASC", "CSC"}
+
+
+def test_the_estate_action_plan_adds_what_moved_only_when_a_date_is_given(two_plans, clerk):
+    plain = action_plan_report(None, as_at=JULY_15, user=clerk)
+    compared = action_plan_report(None, as_at=JULY_15, user=clerk, compare=date(2024, 6, 30))
+
+    assert [s.title for s in plain.sections] == ["Objectives and actions"]
+    assert [s.title for s in compared.sections][1:] == ["Changed colour", "Completed", "Due dates moved",
+                                                       "Not updated", "Added"]
+    assert plain.sections[0] == compared.sections[0]
