@@ -19,7 +19,7 @@ from programmes.roles import ADMIN, CLERK, PROGRAMME_MANAGER, has_role
 from programmes.rules import uk_date
 
 from .models import Snapshot
-from .reports.files import FORMATS, file_name
+from .reports.files import FORMATS, file_name, report_file
 from .reports.model import KIND_TITLES
 from .snapshots import (
     KINDS,
@@ -78,7 +78,7 @@ def _through_service(request, form, write, next_url) -> HttpResponseRedirect | N
 
 def _download(report, file_format: str) -> HttpResponse:
     chosen = FORMATS[file_format]
-    response = HttpResponse(chosen.render(report), content_type=chosen.media_type)
+    response = HttpResponse(report_file(report, file_format), content_type=chosen.media_type)
     response["Content-Disposition"] = f'attachment; filename="{file_name(report, chosen)}"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from .docx import render_docx
 from .model import Report
-from .pdf import render_pdf
+from .pdf import fewer_collections, render_pdf
 from .spreadsheets import render_csv, render_xlsx
 
 
@@ -33,3 +33,11 @@ FORMATS = {
 
 def file_name(report: Report, fmt: FileFormat) -> str:
     return f"{report.file_stem}.{fmt.extension}"
+
+
+def report_file(report: Report, file_format: str) -> bytes:
+    """The report written in one of FORMATS. A big report makes tens of thousands of objects that live
+    until the file is written, so the cyclic collector's frequent passes free nothing: they are made
+    rarer while it is written (as for every PDF)."""
+    with fewer_collections():
+        return FORMATS[file_format].render(report)

@@ -20,7 +20,8 @@ from programmes.models import Objective
 
 from .. import selectors
 from ..models import ReportRun
-from .files import FORMATS, file_name
+from .files import FORMATS, file_name, report_file
+from .pdf import fewer_collections
 from .report import ESTATE_KINDS, build_report
 
 log = logging.getLogger(__name__)
@@ -60,15 +61,18 @@ def report_run_execute(run_id: int) -> ReportRun:
     run = ReportRun.objects.select_related("requested_by").get(pk=run_id)
     _progress(run.pk, READING, status=ReportRun.Status.RUNNING)
     try:
-        report = build_report(run.kind, run.programme_id, as_at=run.as_at, user=run.requested_by,
-                              version=selectors.data_version(), compare=run.compare,
-                              objective_id=run.objective_id)
+        # A big report makes tens of thousands of objects that live until its file is written: the cyclic
+        # collector's frequent passes would free nothing (see pdf.fewer_collections).
+        with fewer_collections():
+            report = build_report(run.kind, run.programme_id, as_at=run.as_at, user=run.requested_by,
+                                  version=selectors.data_version(), compare=run.compare,
+                                  objective_id=run.objective_id)
         if report is None:
             _progress(run.pk, DONE, status=ReportRun.Status.FAILED, error=NOT_FOUND, finished_at=timezone.now())
             return ReportRun.objects.get(pk=run.pk)
         _progress(run.pk, WRITING)
         chosen = FORMATS[run.file_format]
-        content = chosen.render(report)
+        content = report_file(report, run.file_format)
         _progress(run.pk, DONE, status=ReportRun.Status.DONE, content=content,
                   file_name=file_name(report, chosen)[:255], finished_at=timezone.now())
     except Exception:

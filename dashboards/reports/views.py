@@ -15,7 +15,7 @@ from programmes.selectors import objective_label, programme_choices
 
 from .. import selectors
 from ..models import ReportRun
-from .files import FORMATS, file_name
+from .files import FORMATS, file_name, report_file
 from .forms import MovementForm, ReportForm
 from .model import KIND_TITLES
 from .report import build_report, movement_report
@@ -61,7 +61,7 @@ def reports(request):
         if report is None:
             raise Http404("There is no such programme, or no such objective in it.")
         chosen = FORMATS[form.cleaned_data["file_format"]]
-        response = HttpResponse(chosen.render(report), content_type=chosen.media_type)
+        response = HttpResponse(report_file(report, chosen.key), content_type=chosen.media_type)
         response["Content-Disposition"] = f'attachment; filename="{file_name(report, chosen)}"'
         # What a person may read is theirs alone: no shared cache keeps a copy.
         response["Cache-Control"] = "private, no-store"
