@@ -212,18 +212,23 @@ def objective_reorder_view(request, pk):
     return redirect(_programme_url(objective.programme_id) + f"#objective-{objective.pk}")
 
 
+def _confirm_delete(request, record, *, noun: str, delete, deleted: str):
+    """The confirmation page naming everything that goes with the record; on POST, the delete service."""
+    summary = selectors.deletion_summary(record)
+    if request.method == "POST" and not summary.protected:
+        delete(by=request.user, channel=Channel.BROWSER, **{noun: record})
+        messages.success(request, f"{record.reference} {record.title} {deleted}")
+        return redirect("setup_programme", pk=record.programme_id)
+    return render(request, "setup/confirm_delete.html", {
+        "record": record, "noun": noun, "summary": summary, "programme": record.programme,
+        "back_href": _programme_url(record.programme_id)})
+
+
 @setting_up
 @require_http_methods(["GET", "POST"])
 def objective_delete_view(request, pk):
-    objective = _objective(request, pk)
-    summary = selectors.deletion_summary(objective)
-    if request.method == "POST" and not summary.protected:
-        objective_delete(objective=objective, by=request.user, channel=Channel.BROWSER)
-        messages.success(request, f"{objective.reference} {objective.title} was deleted, with everything under it.")
-        return redirect("setup_programme", pk=objective.programme_id)
-    return render(request, "setup/confirm_delete.html", {
-        "record": objective, "noun": "objective", "summary": summary, "programme": objective.programme,
-        "back_href": _programme_url(objective.programme_id)})
+    return _confirm_delete(request, _objective(request, pk), noun="objective", delete=objective_delete,
+                           deleted="was deleted, with everything under it.")
 
 
 # --- Actions and milestones ---------------------------------------------------------------------
@@ -283,15 +288,8 @@ def action_move_view(request, pk):
 @setting_up
 @require_http_methods(["GET", "POST"])
 def action_delete_view(request, pk):
-    action = _action(request, pk)
-    summary = selectors.deletion_summary(action)
-    if request.method == "POST" and not summary.protected:
-        action_delete(action=action, by=request.user, channel=Channel.BROWSER)
-        messages.success(request, f"{action.reference} {action.title} was deleted.")
-        return redirect("setup_programme", pk=action.programme_id)
-    return render(request, "setup/confirm_delete.html", {
-        "record": action, "noun": "action", "summary": summary, "programme": action.programme,
-        "back_href": _programme_url(action.programme_id)})
+    return _confirm_delete(request, _action(request, pk), noun="action", delete=action_delete,
+                           deleted="was deleted.")
 
 
 # --- Measures -----------------------------------------------------------------------------------

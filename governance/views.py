@@ -92,16 +92,22 @@ def membership_edit(request, pk, membership_id=None):
     board = get_object_or_404(Board, pk=pk)
     membership = (get_object_or_404(BoardMembership, pk=membership_id, board=board) if membership_id
                   else BoardMembership(board=board))
-    form = MembershipForm(request.POST or None, instance=membership)
+    return _board_part_edit(
+        request, board, MembershipForm(request.POST or None, instance=membership), services.membership_save,
+        lambda: f"{membership.person.name} saved as {membership.get_role_display().lower()}.", "#members",
+        "Change a member" if membership_id else "Add a member")
+
+
+def _board_part_edit(request, board, form, save, saved, anchor: str, title: str):
+    """A member or a meeting of a board: the form, then the service, then back to the board's section."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_save(form.instance, by=request.user, channel=Channel.BROWSER)
+            save(form.instance, by=request.user, channel=Channel.BROWSER)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{membership.person.name} saved as {membership.get_role_display().lower()}.")
-            return redirect(reverse("board", args=[board.pk]) + "#members")
-    title = "Change a member" if membership_id else "Add a member"
+            messages.success(request, saved())
+            return redirect(reverse("board", args=[board.pk]) + anchor)
     return _form_page(request, form, title=title, back=reverse("board", args=[board.pk]), board=board,
                       status=422 if form.errors else 200)
 
@@ -121,18 +127,10 @@ def membership_remove(request, pk, membership_id):
 def meeting_edit(request, pk, meeting_id=None):
     board = get_object_or_404(Board, pk=pk)
     meeting = get_object_or_404(Meeting, pk=meeting_id, board=board) if meeting_id else Meeting(board=board)
-    form = MeetingForm(request.POST or None, instance=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_save(form.instance, by=request.user, channel=Channel.BROWSER)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Meeting on {rules.uk_date(meeting.date)} saved.")
-            return redirect(reverse("board", args=[board.pk]) + "#meetings")
-    title = "Change a meeting" if meeting_id else "Add a meeting"
-    return _form_page(request, form, title=title, back=reverse("board", args=[board.pk]), board=board,
-                      status=422 if form.errors else 200)
+    return _board_part_edit(
+        request, board, MeetingForm(request.POST or None, instance=meeting), services.meeting_save,
+        lambda: f"Meeting on {rules.uk_date(meeting.date)} saved.", "#meetings",
+        "Change a meeting" if meeting_id else "Add a meeting")
 
 
 # ---------------------------------------------------------------- risk register
