@@ -10,10 +10,19 @@ MONTH_NAMES = [calendar.month_name[m] for m in range(1, 13)]
 YEAR, QUARTER, MONTH = "year", "quarter", "month"
 
 
+def financial_year_start(day: date) -> date:
+    """1 April of the financial year a day falls in (30 June 2024 -> 1 April 2024)."""
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def financial_year_name(start_year: int) -> str:
+    """ "2024/25" for the financial year starting 1 April 2024."""
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
 def financial_year_of(day: date) -> str:
     """ "2024/25" for any day from 1 April 2024 to 31 March 2025."""
-    first = day.year if day.month >= 4 else day.year - 1
-    return f"{first}/{(first + 1) % 100:02d}"
+    return financial_year_name(financial_year_start(day).year)
 
 
 def quarter_of(day: date) -> int:
@@ -21,7 +30,7 @@ def quarter_of(day: date) -> int:
     return ((day.month - 4) % 12) // 3 + 1
 
 
-def _month_end(year: int, month: int) -> date:
+def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -39,13 +48,13 @@ def period_problems(*, kind: str, name: str, financial_year: str, quarter: int |
     if start is None or end is None or kind not in (YEAR, QUARTER, MONTH):
         return problems
     if kind == YEAR:
-        expected_start, months = date(start.year if start.month >= 4 else start.year - 1, 4, 1), 12
+        expected_start, months = financial_year_start(start), 12
     elif kind == QUARTER:
         expected_start, months = _add_months(date(start.year, start.month, 1), -((start.month - 4) % 3)), 3
     else:
         expected_start, months = date(start.year, start.month, 1), 1
     expected_end = _add_months(expected_start, months - 1)
-    expected_end = _month_end(expected_end.year, expected_end.month)
+    expected_end = month_end(expected_end.year, expected_end.month)
     what = {YEAR: "a financial year", QUARTER: "a quarter", MONTH: "a month"}[kind]
     if (start, end) != (expected_start, expected_end):
         problems["end" if start == expected_start else "start"] = (

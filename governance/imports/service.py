@@ -30,6 +30,7 @@ from actionplans.rollup import refresh_programmes, settings_for
 from programmes import rules
 from programmes.audit import Channel
 from programmes.choices import PercentMethod
+from programmes.fiscal import financial_year_start
 from programmes.models import ImportMapping, ImportRun, Programme
 from programmes.services import programme_create, save_with_audit
 
@@ -199,11 +200,6 @@ def _plan(layout, issues: Issues, programme: Programme | None, as_at: date, *, l
     plan.programme_id = programme.pk if programme else None
     plan.start_date = start_date_choice(programme, as_at, options.get("start_date"), issues)
     return plan
-
-
-def financial_year_start(day: date) -> date:
-    """1 April of the financial year a day falls in (30 June 2024 -> 1 April 2024)."""
-    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
 
 
 def start_date_choice(programme: Programme | None, as_at: date, chosen, issues: Issues) -> dict:

@@ -4,7 +4,6 @@ Each parser takes a cell as read (text, number, date or None) and returns a clea
 or raises ValueProblem with a plain-English message for the import's error list.
 """
 
-import calendar
 import html
 import re
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ import nh3
 
 from programmes import rules
 from programmes.choices import Status
+from programmes.fiscal import financial_year_name, financial_year_of, month_end
 
 
 class ValueProblem(ValueError):
@@ -52,10 +52,6 @@ def full_year(year: str) -> int:
     if len(year) == 4:
         return number
     return 2000 + number if number < 70 else 1900 + number
-
-
-def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _real_date(year: int, month: int, day: int, written: str) -> date:
@@ -432,7 +428,7 @@ def financial_year_from_heading(heading: str) -> str | None:
     start, end = int(match.group(1)), match.group(2)
     if int(end[-2:]) != (start + 1) % 100:
         return None
-    return f"{start}/{(start + 1) % 100:02d}"
+    return financial_year_name(start)
 
 
 def financial_year_dates(name: str) -> tuple[date, date]:
@@ -486,14 +482,10 @@ class PeriodSpec:
     end: date
 
 
-def financial_year_name(start_year: int) -> str:
-    return f"{start_year}/{(start_year + 1) % 100:02d}"
-
-
 def period_spec(label: str, as_at: date) -> PeriodSpec:
     """The period a heading's label names; a quarter with no year is in the as-at date's year."""
     if match := re.fullmatch(r"(?:(\d{4}/\d{2}) )?Q([1-4])", label):
-        year = match.group(1) or financial_year_name(as_at.year if as_at.month >= 4 else as_at.year - 1)
+        year = match.group(1) or financial_year_of(as_at)
         quarter = int(match.group(2))
         first_month = 4 + 3 * (quarter - 1)
         start_year = int(year[:4]) + (first_month > 12)
