@@ -85,17 +85,7 @@ class Scope:
     tree: object
     root: object
     allowed: frozenset | None
-
-    @property
-    def estate(self) -> bool:  # set on each part of a whole-estate report
-        return False
-
-
-@dataclass(frozen=True)
-class EstateScope(Scope):
-    @property
-    def estate(self) -> bool:
-        return True
+    estate: bool = False  # a part of a whole-estate report: the programme is a row of its own
 
 
 def _visible_rows(scope: Scope, *, as_at: date, notes: dict) -> list[ReportRow]:
@@ -168,7 +158,7 @@ def _scopes(programme_id: int | None, *, as_at: date, user, version: tuple,
     for tree in selectors.trees(None, as_at=as_at, version=version, with_people=True):
         if allowed is not None and not any(key[0] == ACTION and key[1] in allowed for key in tree.info):
             continue
-        found.append(EstateScope(tree, tree.result, allowed))
+        found.append(Scope(tree, tree.result, allowed, estate=True))
     found.sort(key=lambda scope: (scope.tree.result.title or "").casefold())
     return found or None
 
@@ -200,10 +190,6 @@ def _report(kind: str, scopes: list[Scope], *, as_at: date, sections: tuple[Sect
     )
 
 
-def _notes(programme_id: int | None, as_at: date) -> dict:
-    return latest_commentary(programme_id, as_at=as_at)
-
-
 def action_plan_report(programme_id: int | None, *, as_at: date, user, version: tuple | None = None,
                        compare: date | None = None, objective_id: int | None = None,
                        with_movement: bool | None = None) -> Report | None:
@@ -220,7 +206,7 @@ def action_plan_report(programme_id: int | None, *, as_at: date, user, version: 
     scopes = _scopes(programme_id, as_at=as_at, user=user, version=version, objective_id=objective_id)
     if scopes is None:
         return None
-    notes = _notes(programme_id, as_at)
+    notes = latest_commentary(programme_id, as_at=as_at)
     rows = [row for scope in scopes for row in _visible_rows(scope, as_at=as_at, notes=notes)]
     sections = (Section("Objectives and actions", ACTION_PLAN_COLUMNS, tuple(rows)),)
     found = None
@@ -246,7 +232,7 @@ def exception_report(programme_id: int, *, as_at: date, user, version: tuple | N
     scopes = _scopes(programme_id, as_at=as_at, user=user, version=version, objective_id=objective_id)
     if scopes is None:
         return None
-    notes = _notes(programme_id, as_at)
+    notes = latest_commentary(programme_id, as_at=as_at)
     actions, objectives = [], []
     for scope in scopes:
         tree, allowed = scope.tree, scope.allowed
@@ -397,7 +383,7 @@ def _scope_with_movement(programme_id: int | None, *, as_at: date, user, version
     if scopes is None:
         return None
     found = _movement(scopes, programme_id=programme_id, as_at=as_at, compare=compare, version=version,
-                      notes=_notes(programme_id, as_at))
+                      notes=latest_commentary(programme_id, as_at=as_at))
     return scopes, found, version
 
 

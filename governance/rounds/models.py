@@ -49,6 +49,10 @@ class UpdateRound(models.Model):
     def __str__(self):
         return self.title
 
+    def programme_ids(self) -> list[int] | None:
+        """The programmes it asks about; None for every programme (none chosen)."""
+        return list(self.programmes.values_list("pk", flat=True)) or None
+
 
 class RoundMessage(models.Model):
     """One e-mail sent to one person for one stage of a round: kept, so that a re-run sends nothing twice."""

@@ -58,8 +58,7 @@ class Compliance:
 def compliance(round_: UpdateRound) -> Compliance:
     """Every item asked for, once per programme however many owners it has, and once per owner. Queries:
     the round's programmes, the items (6), the people, the messages."""
-    chosen = list(round_.programmes.values_list("pk", flat=True)) or None
-    found = items_to_update(chosen, since=round_.opened_at, period=round_.period)
+    found = items_to_update(round_.programme_ids(), since=round_.opened_at, period=round_.period)
     persons = Person.objects.in_bulk(list(found))
     reminded = {}
     for person_id, sent_at in RoundMessage.objects.filter(round=round_).order_by("sent_at").values_list(

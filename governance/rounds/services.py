@@ -96,18 +96,14 @@ class Digest:
         return f"{STAGE_WORDS[self.stage]} by {uk_date(self.round.cut_off)}: {self.round.title}"
 
 
-def _programme_ids(round_: UpdateRound) -> list[int] | None:
-    chosen = list(round_.programmes.values_list("pk", flat=True))
-    return chosen or None
-
-
-def _escalation(round_: UpdateRound, stage: str, people: dict, items: list[ChaseItem], admins: list[str]) -> list[str]:
-    """Who is copied in at this stage: the SRO and managers of the programmes concerned, then the admins."""
+def _escalation(stage: str, managers: dict[int, list[Person]], items: list[ChaseItem], admins: list[str]) -> list[str]:
+    """Who is copied in at this stage: the SRO and managers of the programmes concerned (programme id ->
+    people), then the admins."""
     if stage not in (SECOND, FINAL):
         return []
     copied = []
     for programme_id in sorted({item.programme_id for item in items}):
-        for person in people["programme"].get(programme_id, ()):
+        for person in managers.get(programme_id, ()):
             if person.email and person.email not in copied:
                 copied.append(person.email)
     if stage == FINAL:
@@ -115,29 +111,32 @@ def _escalation(round_: UpdateRound, stage: str, people: dict, items: list[Chase
     return copied
 
 
-def digests(round_: UpdateRound, stage: str) -> list[Digest]:
-    """The digests of a stage: one per person with something still to update and an e-mail address, by
-    name. Queries: the round's programmes, the items (6), the people, the SROs and managers, the admins."""
-    found = items_to_update(_programme_ids(round_), since=round_.opened_at, period=round_.period)
-    waiting = {person_id: [item for item in items if not item.updated] for person_id, items in found.items()}
-    waiting = {person_id: items for person_id, items in waiting.items() if items}
+def digests(round_: UpdateRound, stage: str, *, person_id: int | None = None) -> list[Digest]:
+    """The digests of a stage: one per person (or only `person_id`'s) with something still to update and an
+    e-mail address, by name. Queries: the round's programmes, the items (6), the people, the SROs and
+    managers, the admins."""
+    found = items_to_update(round_.programme_ids(), since=round_.opened_at, period=round_.period)
+    if person_id is not None:
+        found = {person_id: found.get(person_id, [])}
+    waiting = {pk: [item for item in items if not item.updated] for pk, items in found.items()}
+    waiting = {pk: items for pk, items in waiting.items() if items}
     persons = Person.objects.in_bulk(list(waiting))
-    people = {"programme": {}}
+    managers: dict[int, list[Person]] = {}
     if stage in (SECOND, FINAL):
         programme_ids = {item.programme_id for items in waiting.values() for item in items}
         for programme in Programme.objects.filter(pk__in=programme_ids).select_related("owner").prefetch_related(
                 "managers"):
-            people["programme"][programme.pk] = [p for p in (programme.owner, *programme.managers.all()) if p]
+            managers[programme.pk] = [p for p in (programme.owner, *programme.managers.all()) if p]
     admins = []
     if stage == FINAL:
         admins = list(get_user_model().objects.filter(groups__name=ADMIN, is_active=True).exclude(email="")
                       .order_by("email").values_list("email", flat=True).distinct())
     out = []
-    for person_id, items in waiting.items():
-        person = persons.get(person_id)
+    for pk, items in waiting.items():
+        person = persons.get(pk)
         if person is None or not person.email or person.is_group:
             continue
-        cc = [email for email in _escalation(round_, stage, people, items, admins) if email != person.email]
+        cc = [email for email in _escalation(stage, managers, items, admins) if email != person.email]
         out.append(Digest(person, stage, round_, items, [person.email], cc))
     out.sort(key=lambda d: d.person.name.casefold())
     return out
@@ -209,7 +208,7 @@ def send_due(today: date, *, dry_run: bool = False) -> list[Sent]:
 def round_remind(round_: UpdateRound, person: Person, *, by=None, channel: str = Channel.BROWSER,
                  today: date) -> bool:
     """The compliance page's "send a reminder": one digest to one person, at most once a day."""
-    found = [d for d in digests(round_, FIRST) if d.person.pk == person.pk]
+    found = digests(round_, FIRST, person_id=person.pk)
     if not found:
         raise ValidationError(f"{person.name} has nothing left to update in this round.")
     sent = _send(found[0], f"manual:{today.isoformat()}")
