@@ -251,18 +251,20 @@ def board_pack(meeting: Meeting) -> Report | None:
     frozen = meeting_snapshots(meeting)
     if not frozen:
         return None
-    sections = []
+    sections, plans = [], []
     for snapshot in frozen:
         for kind in PACK_KINDS:
             report = report_from_json(snapshot.reports[kind])
+            if kind == ACTION_PLAN:
+                plans.append(report)
             name = f"{snapshot.programme.name}: {KIND_TITLES[kind].lower()}"
             sections += [replace(section, title=f"{name}: {section.title}") for section in report.sections
                          if (kind, section.title) not in PACK_LEAVES_OUT]
-    cover = report_from_json(frozen[0].reports[ACTION_PLAN])
+    cover = plans[0]
     cut_off = meeting.updates_due_by or meeting.date
     counts: dict = {}
-    for snapshot in frozen:
-        for entry in report_from_json(snapshot.reports[ACTION_PLAN]).distribution:
+    for plan in plans:
+        for entry in plan.distribution:
             counts[entry.rag] = counts.get(entry.rag, 0) + entry.count
     restated = [s for s in frozen if s.version > 1]
     title = f"Board pack: {meeting.board.name}, {uk_date(meeting.date)}"
