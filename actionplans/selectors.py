@@ -720,9 +720,9 @@ def items_to_update(programme_ids, *, since, period: ReportingPeriod | None = No
     for row in rows:
         if row["responsible_id"]:
             owners[row["pk"]].add(row["responsible_id"])
-    for through, name in ((Action.leads.through, "action_id"), (Action.delegates.through, "action_id")):
+    for through in (Action.leads.through, Action.delegates.through):
         for action_id, person_id in through.objects.filter(action_id__in=actions.values("pk")).values_list(
-                name, "person_id"):
+                "action_id", "person_id"):
             owners[action_id].add(person_id)
     found: dict[int, list[ChaseItem]] = defaultdict(list)
     for row in rows:

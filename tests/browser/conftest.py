@@ -6,6 +6,7 @@ skip with the reason, except when REQUIRE_BROWSER=1 (CI), where they fail loudly
 """
 
 import os
+from datetime import date
 
 # Playwright's sync API keeps an event loop running in this thread; the test's own database
 # calls (factories, assertions) are still synchronous and safe.
@@ -145,10 +146,8 @@ def plan(olly, cara):
 def fill_date(page, legend: str, day) -> None:
     """Type a date into GOV.UK's day, month and year boxes of the date field whose legend is `legend`;
     `day` is a date, an ISO string, or "" to empty the boxes."""
-    from datetime import date as _date
-
     group = page.get_by_role("group", name=legend)
-    value = _date.fromisoformat(day) if isinstance(day, str) and day else day
+    value = date.fromisoformat(day) if isinstance(day, str) and day else day
     parts = ("", "", "") if not value else (str(value.day), str(value.month), str(value.year))
     for label, typed in zip(("Day", "Month", "Year"), parts, strict=True):
         group.get_by_role("textbox", name=label).fill(typed)
