@@ -30,6 +30,7 @@ BENCHES = [
     "tests.bench.bench_import",
     "tests.bench.bench_reports",
     "tests.bench.bench_governance",
+    "tests.bench.bench_rush",
 ]
 
 
@@ -63,6 +64,12 @@ TARGETS = {
     "governance_snapshot_s": Target(1, "<= 1 s (430 actions)"),
     "governance_board_pack_pdf_s": Target(10, "<= 10 s (3 programmes)"),
     "governance_digests_s": Target(10, "<= 10 s (500 officers)"),
+    "rush_error_rate": Target(0, "0"),
+    "rush_portfolio_p95_ms": Target(150, "<= 150 ms"),
+    "rush_programme_p95_ms": Target(300, "<= 300 ms"),
+    "rush_save_p95_ms": Target(100, "<= 100 ms"),
+    "rush_lost_updates": Target(0, "0"),
+    "rush_drift": Target(0, "0"),
 }
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/actionplans_bench"
