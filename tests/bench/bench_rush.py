@@ -2,7 +2,7 @@
 
 gunicorn as production runs it (gunicorn.conf.py, production settings, WITH Redis as the cache and
 broker, its database flushed first) on 127.0.0.1, and locust headless in a subprocess
-(tests/bench/rush_locustfile.py), bounded in time (RUSH_SECONDS, 60 by default):
+(tests/bench/rush_locustfile.py), bounded in time (RUSH_SECONDS, 60 by default; RUSH_OFFICERS and RUSH_LEADERS change the crowd):
 
 - 20 officers (the scale data set's `scale.<name>` accounts, given a password for the run) sign in
   through the sign-in page, then every 5 to 10 s open the update form of one of their own open
@@ -75,6 +75,8 @@ updatable = (Action.objects.exclude(status__in=["completed", "cancelled", "defer
              .filter(Q(start_date__isnull=True) | Q(start_date__lte=today)))
 officers, taken = [], set()
 for user in User.objects.filter(username__startswith="scale.", is_active=True).order_by("username"):
+    if len(officers) >= {officers}:
+        break
     mine = [pk for pk in updatable.filter(owned_actions_q(user=user)).order_by("pk").distinct()
             .values_list("pk", flat=True) if pk not in taken][:{per_officer}]
     if not mine:
@@ -82,8 +84,6 @@ for user in User.objects.filter(username__startswith="scale.", is_active=True).o
     taken.update(mine)
     user.set_password(password); user.save(update_fields=["password"])
     officers.append({{"username": user.username, "actions": mine}})
-    if len(officers) == {officers}:
-        break
 leaders = []
 for number in range(1, {leaders} + 1):
     user, _ = User.objects.get_or_create(username=f"{leader_prefix}{{number:02d}}", defaults={{"first_name": "Bench"}})
@@ -91,10 +91,11 @@ for number in range(1, {leaders} + 1):
     user.groups.add(ensure_role_groups()[LEADERSHIP])
     leaders.append(user.username)
 session = SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
+if leaders:  # the last leader's, to warm the pages before the rush
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
 programmes = list(Programme.objects.order_by("pk").values_list("pk", flat=True))
 print(json.dumps({{"officers": officers, "leaders": leaders, "programmes": programmes,
                   "warm_session": session.session_key}}))
@@ -162,12 +163,13 @@ def request_figures(requests: list[list]) -> dict:
 
 
 ACCESS_LINE = re.compile(r"^(GET|POST) (\S+) (\d{3}) (\d+)$")
-SERVER_PATHS = (("save", "POST", re.compile(r"/actions/\d+/update/")), ("portfolio", "GET", re.compile(r"/dashboards/")),
-                ("programme", "GET", re.compile(r"/dashboards/programmes/\d+/")))
+SERVER_PATHS = (("save", "POST", re.compile(r"/actions/\d+/update/")), ("form", "GET", re.compile(r"/actions/\d+/update/")),
+                ("portfolio", "GET", re.compile(r"/dashboards/")), ("programme", "GET", re.compile(r"/dashboards/programmes/\d+/")))
 
 
 def server_figures(lines: list[str]) -> dict:
-    """gunicorn's own time (access log %(D)s, microseconds) for the saves and pages: without the wait for a worker."""
+    """gunicorn's own time (access log %(D)s, microseconds) for the saves, forms and pages: without the wait for a
+    free worker."""
     times = {key: [] for key, _, _ in SERVER_PATHS}
     for match in map(ACCESS_LINE.match, lines):
         if not match:
@@ -194,11 +196,11 @@ def _get(context, name, default=None):
     return getattr(context, name, default)
 
 
-def _setup(env: dict) -> dict:
+def _setup(env: dict, officers: int, leaders: int) -> dict:
     python = venv_python()
     subprocess.run([python, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True,
                    timeout=300)
-    script = SETUP.format(per_officer=ACTIONS_PER_OFFICER, officers=OFFICERS, leaders=LEADERS,
+    script = SETUP.format(per_officer=ACTIONS_PER_OFFICER, officers=officers, leaders=leaders,
                           leader_prefix=LEADER_PREFIX)
     out = subprocess.run([python, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, check=True,
                          capture_output=True, text=True, timeout=600).stdout
@@ -256,8 +258,10 @@ def run(context=None) -> dict:
     redis_url = os.environ.get("RUSH_REDIS_URL", REDIS_URL)
     env = production_environment(database_url) | {"REDIS_URL": redis_url}
     password = secrets.token_urlsafe(24)
-    setup = _setup(env | {"RUSH_PASSWORD": password})
-    if not setup["officers"] or not setup["programmes"]:
+    officers = int(os.environ.get("RUSH_OFFICERS") or OFFICERS)
+    leaders = int(os.environ.get("RUSH_LEADERS") or LEADERS)
+    setup = _setup(env | {"RUSH_PASSWORD": password}, officers, leaders)
+    if (officers and not setup["officers"]) or not setup["programmes"]:
         raise RuntimeError("No officer has open actions of their own: build the scale data set first.")
     run_id = secrets.token_hex(4)
     _flush_redis(redis_url)
@@ -271,7 +275,8 @@ def run(context=None) -> dict:
         plan_path.write_text(json.dumps(plan))
         server = start_gunicorn(env, port, workers, access_log=log)
         try:
-            _warm(base, setup["warm_session"], setup["programmes"])
+            if setup["warm_session"]:
+                _warm(base, setup["warm_session"], setup["programmes"])
             warm_lines = len(log.read_text().splitlines()) if log.exists() else 0
             finished = _locust(base, plan_path, len(setup["officers"]) + len(setup["leaders"]), seconds, env)
         finally:
