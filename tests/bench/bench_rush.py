@@ -105,19 +105,19 @@ print(json.dumps({{"officers": officers, "leaders": leaders, "programmes": progr
 # ---------------------------------------------------------------- pure parts (tests/bench/test_rush.py)
 
 
+def csrf_token(html: str) -> str | None:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    return found.group(1) if found else None
+
+
 def form_fields(html: str) -> dict | None:
     """The CSRF token, version and percent the update form was opened with; None if it is not the form."""
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    token = csrf_token(html)
     version = re.search(r'name="version" value="(\d+)"', html)
     percent = re.search(r'name="percent"[^>]*value="(\d+)"', html)
     if not token or not version:
         return None
-    return {"token": token.group(1), "version": version.group(1), "percent": int(percent.group(1)) if percent else 0}
-
-
-def signin_token(html: str) -> str | None:
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    return found.group(1) if found else None
+    return {"token": token, "version": version.group(1), "percent": int(percent.group(1)) if percent else 0}
 
 
 def save_outcome(status: int, body: str, location: str = "") -> str:

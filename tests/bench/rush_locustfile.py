@@ -27,10 +27,10 @@ from tests.bench.bench_rush import (
     SAVE,
     SIGN_IN,
     SIGN_IN_PAGE,
+    csrf_token,
     form_fields,
     save_marker,
     save_outcome,
-    signin_token,
 )
 
 PLAN = json.loads(Path(os.environ["RUSH_PLAN"]).read_text())
@@ -90,7 +90,7 @@ class Browser(HttpUser):
 
     def sign_in(self, username: str) -> bool:
         with self.client.get("/accounts/login/", name=SIGN_IN_PAGE, catch_response=True) as response:
-            token = signin_token(response.text) if response.status_code == 200 else None
+            token = csrf_token(response.text) if response.status_code == 200 else None
             if not token:
                 response.failure(f"the sign-in page answered {response.status_code} without a CSRF token")
                 return False
