@@ -44,6 +44,12 @@ class Person(models.Model):
         blank=True,
         help_text="The day they left. Someone who has left is not offered for new work.",
     )
+    pseudonymised_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The day their name and details were replaced by a pseudonym (programmes.retention).",
+    )
 
     class Meta:
         ordering = ["name"]
