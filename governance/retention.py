@@ -24,6 +24,7 @@ from programmes.retention import (
     left_people_cut,
     person_pseudonymise,
     sign_in_addresses_forget,
+    sign_in_logs_forget,
 )
 
 from .rounds.services import messages_forget_address
@@ -38,13 +39,15 @@ class RetentionRun:
     pseudonymised: list[Pseudonymised] = field(default_factory=list)
     import_files: int = 0
     sign_in_addresses: int = 0
+    sign_in_logs: int = 0
     sessions: int = 0
 
     def as_dict(self) -> dict:
         """For the task's result: counts and ids, never a name."""
         return {"today": self.today.isoformat(), "dry_run": self.dry_run,
                 "pseudonymised": [p.person_id for p in self.pseudonymised], "import_files": self.import_files,
-                "sign_in_addresses": self.sign_in_addresses, "sessions": self.sessions}
+                "sign_in_addresses": self.sign_in_addresses, "sign_in_logs": self.sign_in_logs,
+                "sessions": self.sessions}
 
 
 def leaver_pseudonymise(*, person: Person, today: date, by=None, channel=Channel.TASK) -> Pseudonymised | None:
@@ -60,8 +63,8 @@ def leaver_pseudonymise(*, person: Person, today: date, by=None, channel=Channel
 
 
 def retention_apply(*, today: date, dry_run: bool = False, by=None, channel=Channel.TASK) -> RetentionRun:
-    """What the nightly task does: every leaver due pseudonymised, then the files, addresses and
-    sessions past their time forgotten. Idempotent. `dry_run` counts and lists, and writes nothing."""
+    """What the nightly task does: every leaver due pseudonymised, then the files, addresses, sign-in
+    logs and sessions past their time forgotten. Idempotent. `dry_run` counts and lists, and writes nothing."""
     run = RetentionRun(today=today, left_on_or_before=left_people_cut(today), dry_run=dry_run)
     due = list(leavers_due(today))
     run.due = [(p.pk, p.name, p.left_on) for p in due]
@@ -72,5 +75,6 @@ def retention_apply(*, today: date, dry_run: bool = False, by=None, channel=Chan
                 run.pseudonymised.append(done)
     run.import_files = import_files_forget(today, dry_run=dry_run, channel=channel)
     run.sign_in_addresses = sign_in_addresses_forget(today, dry_run=dry_run, channel=channel)
+    run.sign_in_logs = sign_in_logs_forget(today, dry_run=dry_run, channel=channel)
     run.sessions = expired_sessions_forget(dry_run=dry_run)
     return run

@@ -15,6 +15,7 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
@@ -23,13 +24,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .audit import HIDDEN, REMOVED, Channel, Redaction, audit_record, audit_redact, end_of_day
-from .models import AuditEntry, ImportRun, Person
+from .models import AuditEntry, ImportRun, Objective, Person
 
 PSEUDONYM_PREFIX = "Former officer"
 USERNAME_PREFIX = "former-officer-"
 # A name shorter than this is only replaced where it is the whole value, and only in the entries
 # about the person or their account: "Sam" must not be taken out of "Samuel" or "Sample".
 SHORTEST_NAME_REPLACED_INSIDE_TEXT = 5
+# django-axes' records of sign-ins and failures: a username, a network address, a browser.
+SIGN_IN_LOGS = (AccessAttempt, AccessFailureLog, AccessLog)
 
 
 def left_people_cut(today: date) -> date:
@@ -98,10 +101,42 @@ def leaver(person) -> Leaver:
                   pseudonym=f"{PSEUDONYM_PREFIX} {pseudonym_code_for(person)}")
 
 
-def _redact_audit_trail(person, user, pseudonym: str, username: str) -> int:
-    """Take the person's old name, address and details out of the audit trail, keeping the entries."""
+def _old_names(person, user, pseudonym: str) -> dict:
+    """The leaver's full names (to become the pseudonym) and addresses (to be removed)."""
     names = {n: pseudonym for n in (person.name, user.get_full_name() if user else "") if n}
     emails = {e: REMOVED for e in (person.email, user.email if user else "") if e}
+    return names | emails
+
+
+def _inside_text(old_names: dict) -> dict:
+    """Those long enough to look for inside other records' text."""
+    return {k: v for k, v in old_names.items() if len(k) >= SHORTEST_NAME_REPLACED_INSIDE_TEXT}
+
+
+def _mentioning(fields, values) -> Q:
+    found = Q(pk__in=[])
+    for value in values:
+        for name in fields:
+            found |= Q(**{f"{name}__icontains": value})
+    return found
+
+
+def _redact_programme_records(inside: dict) -> dict:
+    """The leaver's name as written in an objective's leads and in what an import reported (its new
+    people, duplicates and changes): rewritten to the pseudonym. Returns how many of each."""
+    redaction = Redaction(within=inside)
+    objectives = list(Objective.objects.filter(_mentioning(["leads_note"], inside)).values_list("pk", "leads_note"))
+    for pk, note in objectives:
+        Objective.objects.filter(pk=pk).update(leads_note=redaction.apply(note))
+    runs = list(ImportRun.objects.filter(_mentioning(["summary", "options"], inside))
+                .values_list("pk", "summary", "options"))
+    for pk, summary, options in runs:
+        ImportRun.objects.filter(pk=pk).update(summary=redaction.apply(summary), options=redaction.apply(options))
+    return {"objectives' leads as written": len(objectives), "import reports": len(runs)}
+
+
+def _redact_audit_trail(person, user, old_names: dict, username: str) -> int:
+    """Take the person's old name, address and details out of the audit trail, keeping the entries."""
     about = Q(model=person._meta.label_lower, object_id=str(person.pk))
     whole = {person.job_title: REMOVED, person.initials: REMOVED}
     if user is not None:
@@ -110,14 +145,16 @@ def _redact_audit_trail(person, user, pseudonym: str, username: str) -> int:
         whole |= {user.username: username, user.first_name: REMOVED, user.last_name: REMOVED}
     whole = {k: v for k, v in whole.items() if k}
     redacted = audit_redact(AuditEntry.objects.filter(about),
-                            redaction=Redaction(whole=whole | names | emails, within=names | emails))
+                            redaction=Redaction(whole=whole | old_names, within=old_names))
     # Elsewhere (a board membership, a message), only a full name or an address inside the text.
-    inside = {k: v for k, v in (names | emails).items() if len(k) >= SHORTEST_NAME_REPLACED_INSIDE_TEXT}
-    mentions = Q(pk__in=[])
-    for value in inside:
-        mentions |= Q(object_repr__icontains=value) | Q(changes__icontains=value)
-    return redacted + audit_redact(AuditEntry.objects.filter(mentions).exclude(about),
-                                   redaction=Redaction(within=inside))
+    inside = _inside_text(old_names)
+    return redacted + audit_redact(
+        AuditEntry.objects.filter(_mentioning(["object_repr", "changes"], inside)).exclude(about),
+        redaction=Redaction(within=inside))
+
+
+def _sign_in_logs_delete(rows: Q) -> int:
+    return sum(model.objects.filter(rows).delete()[0] for model in SIGN_IN_LOGS)
 
 
 def _user_pseudonymise(user, code: str, *, by, channel) -> None:
@@ -157,7 +194,12 @@ def person_pseudonymise(*, person: Person, today: date, by=None, channel=Channel
         code = pseudonym_code_for(person)
         pseudonym = f"{PSEUDONYM_PREFIX} {code}"
         user = person.user
-        redacted = _redact_audit_trail(person, user, pseudonym, USERNAME_PREFIX + code.lower())
+        old_names = _old_names(person, user, pseudonym)
+        redacted = _redact_audit_trail(person, user, old_names, USERNAME_PREFIX + code.lower())
+        records = _redact_programme_records(_inside_text(old_names))
+        if user is not None:
+            records["sign-in log rows deleted"] = _sign_in_logs_delete(
+                Q(username__iexact=user.username) | Q(username__iexact=user.email or user.username))
         before = {"name": person.name, "job_title": person.job_title, "email": person.email,
                   "initials": person.initials}
         person.name, person.job_title, person.email, person.initials = pseudonym, "", "", ""
@@ -166,6 +208,7 @@ def person_pseudonymise(*, person: Person, today: date, by=None, channel=Channel
         changes = {name: [REMOVED, getattr(person, name)] for name, old in before.items() if old}
         changes["pseudonymised_on"] = [None, today.isoformat()]
         changes["audit entries redacted"] = redacted
+        changes.update(records)
         changes.update(also or {})
         audit_record(instance=person, action="pseudonymised", by=by, channel=channel, changes=changes)
         if user is not None:
@@ -197,6 +240,12 @@ def import_files_forget(today: date, *, dry_run: bool = False, channel=Channel.T
     return forgotten
 
 
+def _audit_housekeeping(*, action: str, what: str, changes: dict, channel) -> None:
+    """An entry for a night's forgetting of records that are nobody's in particular."""
+    AuditEntry.objects.create(channel=channel, action=action, model=AuditEntry._meta.label_lower, object_id="",
+                              object_repr=what, changes=changes)
+
+
 def sign_in_addresses_forget(today: date, *, dry_run: bool = False, channel=Channel.TASK) -> int:
     """Take the network address and the username tried out of failed sign-ins older than
     RETENTION_SIGN_IN_ADDRESSES_DAYS: that a sign-in failed, and when, stays. Returns how many."""
@@ -211,11 +260,24 @@ def sign_in_addresses_forget(today: date, *, dry_run: bool = False, channel=Chan
         return old.count()
     with transaction.atomic():
         redacted = audit_redact(old, redaction=Redaction(whole=dict.fromkeys(values, REMOVED)))
-        AuditEntry.objects.create(channel=channel, action="redacted", model=AuditEntry._meta.label_lower,
-                                  object_id="", object_repr="Failed sign-ins",
-                                  changes={"entries": redacted, "before": cut.date().isoformat(),
-                                           "fields": ["address", "username"]})
+        _audit_housekeeping(action="redacted", what="Failed sign-ins", channel=channel,
+                            changes={"entries": redacted, "before": cut.date().isoformat(),
+                                     "fields": ["address", "username"]})
     return redacted
+
+
+def sign_in_logs_forget(today: date, *, dry_run: bool = False, channel=Channel.TASK) -> int:
+    """Delete django-axes' records of sign-ins and failures (username, address, browser) older than
+    RETENTION_SIGN_IN_ADDRESSES_DAYS; the audit trail keeps who signed in when. Returns how many."""
+    cut = end_of_day(today - timedelta(days=settings.RETENTION_SIGN_IN_ADDRESSES_DAYS))
+    if dry_run:
+        return sum(model.objects.filter(attempt_time__lt=cut).count() for model in SIGN_IN_LOGS)
+    with transaction.atomic():
+        deleted = _sign_in_logs_delete(Q(attempt_time__lt=cut))
+        if deleted:
+            _audit_housekeeping(action="deleted", what="Sign-in logs", channel=channel,
+                                changes={"rows": deleted, "before": cut.date().isoformat()})
+    return deleted
 
 
 def expired_sessions_forget(*, dry_run: bool = False) -> int:

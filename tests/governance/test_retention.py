@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from axes.models import AccessLog
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Q
@@ -16,10 +17,10 @@ from governance.retention import retention_apply
 from governance.rounds.models import RoundMessage
 from governance.tasks import apply_retention
 from programmes.audit import Channel, audit_failed_sign_in
-from programmes.models import AuditEntry, Person
+from programmes.models import AuditEntry, ImportRun, Objective, Person
 from programmes.services import person_mark_left, person_update
 from tests.actionplans import conftest as officers_pages
-from tests.factories import RoundMessageFactory
+from tests.factories import ImportRunFactory, RoundMessageFactory
 
 # The officers' pages' people and plan (tests/actionplans/conftest.py) as fixtures of this module.
 officer, colleague, manager = officers_pages.officer, officers_pages.colleague, officers_pages.manager
@@ -46,6 +47,8 @@ def olly(plan, officer, colleague, manager):
     action_record_progress(action=plan.overdue, by=officer, percent=45, status="in_progress",
                          commentary="Scripts drafted.")
     audit_failed_sign_in(username="olly.officer", address="192.0.2.7", locked_out=False)
+    AccessLog.objects.create(username="olly.officer", ip_address="192.0.2.7", user_agent="Firefox", http_accept="*/*",
+                             path_info="/accounts/login/")
     cara = Person.objects.get(user=colleague)
     RoundMessageFactory(person=person, to="olly.officer@council.example", cc="")
     RoundMessageFactory(person=cara, to="cara@council.example", cc="olly.officer@council.example, sro@council.example")
@@ -100,6 +103,7 @@ def test_after_the_run_the_person_and_their_account_hold_only_the_pseudonym(olly
     assert account.get_full_name() == done.pseudonym and account.email == ""
     assert not account.is_active and not account.has_usable_password()
     assert not account.groups.exists()
+    assert not AccessLog.objects.filter(username="olly.officer").exists()
 
 
 def test_the_actions_and_updates_stay_theirs_under_the_pseudonym(olly, plan):
@@ -116,7 +120,7 @@ def test_after_the_run_their_name_is_on_none_of_the_pages_they_were_on(olly, pla
     pages = [reverse("action_detail", args=[plan.overdue.pk]), reverse("action_detail", args=[plan.due_soon.pk]),
              reverse("programme_dashboard", args=[plan.programme.pk]), reverse("exceptions")]
     before = [client.get(page).content.decode() for page in pages]
-    assert all("Olly" in body for body in before[:2])
+    assert ["Olly" in body for body in before] == [True, True, True, True]
     [done] = retention_apply(today=LEFT_ON + timedelta(days=PERIOD)).pseudonymised
     for page in pages:
         body = client.get(page).content.decode()
@@ -141,6 +145,16 @@ def test_their_audit_entries_are_kept_and_show_the_pseudonym(olly, officer):
     assert entry.changes["email"] == ["(removed)", ""]
     assert entry.changes["progress updates renamed"] == 1
     assert entry.changes["round messages' addresses removed"] == 2
+
+
+def test_their_name_as_written_in_an_objectives_leads_and_an_import_report_becomes_the_pseudonym(olly, plan):
+    Objective.objects.filter(pk=plan.objective.pk).update(leads_note="Olly Officer / Cara Colleague")
+    run = ImportRunFactory(file_name="plan.csv", summary={"new_people": ["Olly Officer", "Cara Colleague"]})
+    [done] = retention_apply(today=LEFT_ON + timedelta(days=PERIOD)).pseudonymised
+    assert Objective.objects.get(pk=plan.objective.pk).leads_note == f"{done.pseudonym} / Cara Colleague"
+    assert ImportRun.objects.get(pk=run.pk).summary == {"new_people": [done.pseudonym, "Cara Colleague"]}
+    entry = AuditEntry.objects.get(model="programmes.person", object_id=str(olly.pk), action="pseudonymised")
+    assert (entry.changes["objectives' leads as written"], entry.changes["import reports"]) == (1, 1)
 
 
 def test_the_record_of_messages_sent_keeps_no_address_of_theirs(olly):

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from axes.models import AccessLog
 from django.contrib.sessions.models import Session
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -16,6 +17,7 @@ from programmes.retention import (
     import_files_forget,
     pseudonym_code,
     sign_in_addresses_forget,
+    sign_in_logs_forget,
 )
 from tests.factories import ImportRunFactory, PersonFactory, UserFactory
 
@@ -128,6 +130,21 @@ def test_a_failed_sign_ins_address_and_username_go_after_the_set_time_and_the_fa
                                                         "locked_out": True})
     assert (recent.object_repr, recent.changes["address"]) == ("gill.kay", "192.0.2.7")
     assert AuditEntry.objects.get(action="redacted").changes["entries"] == 1
+
+
+@pytest.mark.django_db
+def test_the_sign_in_logs_go_after_the_set_time(settings):
+    settings.RETENTION_SIGN_IN_ADDRESSES_DAYS = 90
+    for username, day in (("gill.kay", datetime(2025, 1, 1, 9, tzinfo=UTC)),
+                          ("sam.officer", datetime(2025, 1, 2, 9, tzinfo=UTC))):
+        log = AccessLog.objects.create(username=username, ip_address="192.0.2.7", user_agent="Firefox",
+                                       http_accept="*/*", path_info="/accounts/login/")
+        AccessLog.objects.filter(pk=log.pk).update(attempt_time=day)
+    assert sign_in_logs_forget(date(2025, 4, 1), dry_run=True) == 1
+    assert sign_in_logs_forget(date(2025, 4, 1)) == 1
+    assert sign_in_logs_forget(date(2025, 4, 1)) == 0
+    assert list(AccessLog.objects.values_list("username", flat=True)) == ["sam.officer"]
+    assert AuditEntry.objects.get(action="deleted", object_repr="Sign-in logs").changes["rows"] == 1
 
 
 @pytest.mark.django_db

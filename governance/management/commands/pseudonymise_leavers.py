@@ -11,7 +11,7 @@ from programmes.rules import uk_date
 class Command(BaseCommand):
     help = ("Apply the retention schedule (what Celery beat does nightly): pseudonymise the people who left "
             "longer ago than RETENTION_LEFT_PEOPLE_DAYS, and forget old import files, failed sign-ins' "
-            "addresses and expired sessions. --dry-run says what it would do, and does nothing.")
+            "addresses, sign-in logs and expired sessions. --dry-run says what it would do, and does nothing.")
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Say what would be done; change nothing.")
@@ -31,4 +31,5 @@ class Command(BaseCommand):
                               f"{done.pseudonym}; {done.audit_entries_redacted} audit entries redacted.")
         verb = "Would forget" if dry_run else "Forgot"
         self.stdout.write(f"{verb} {run.import_files} import file(s), the addresses of {run.sign_in_addresses} "
-                          f"failed sign-in(s) and {run.sessions} expired session(s).")
+                          f"failed sign-in(s), {run.sign_in_logs} sign-in log row(s) and {run.sessions} expired "
+                          "session(s).")
