@@ -58,6 +58,21 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        """Once pseudonymised (programmes.retention), their details cannot be given back, by any door."""
+        if self.pk is None or self.pseudonymised_on is None:
+            return
+        stored = Person.objects.filter(pk=self.pk).values(*PSEUDONYMISED_FIELDS).first() or {}
+        changed = [name for name in PSEUDONYMISED_FIELDS if name in stored and stored[name] != getattr(self, name)]
+        if changed:
+            message = (f"They were pseudonymised on {rules.uk_date(self.pseudonymised_on)} under the retention "
+                       "schedule: their details cannot be changed.")
+            raise ValidationError(dict.fromkeys(changed, message))
+
+
+# What retention replaces, and nothing may put back.
+PSEUDONYMISED_FIELDS = ("name", "job_title", "email", "initials")
+
 
 class OrgUnit(models.Model):
     name = models.CharField(max_length=200)

@@ -141,7 +141,8 @@ def _redact_audit_trail(person, user, old_names: dict, username: str) -> int:
     whole = {person.job_title: REMOVED, person.initials: REMOVED}
     if user is not None:
         about |= Q(model=user._meta.label_lower, object_id=str(user.pk))
-        about |= Q(model=user._meta.label_lower, action="sign-in failed", object_repr__iexact=user.username)
+        for tried in filter(None, (user.username, user.email)):
+            about |= Q(model=user._meta.label_lower, action="sign-in failed", object_repr__iexact=tried)
         whole |= {user.username: username, user.first_name: REMOVED, user.last_name: REMOVED}
     whole = {k: v for k, v in whole.items() if k}
     redacted = audit_redact(AuditEntry.objects.filter(about),
