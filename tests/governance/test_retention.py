@@ -13,14 +13,16 @@ from django.urls import reverse
 
 from actionplans.models import ProgressUpdate
 from actionplans.services import action_record_progress
+from governance.models import BoardMembership
 from governance.retention import retention_apply
 from governance.rounds.models import RoundMessage
+from governance.services import membership_save
 from governance.tasks import apply_retention
 from programmes.audit import Channel, audit_failed_sign_in
 from programmes.models import AuditEntry, ImportRun, Objective, Person
 from programmes.services import person_mark_left, person_update
 from tests.actionplans import conftest as officers_pages
-from tests.factories import ImportRunFactory, RoundMessageFactory
+from tests.factories import BoardFactory, ImportRunFactory, RoundMessageFactory
 
 # The officers' pages' people and plan (tests/actionplans/conftest.py) as fixtures of this module.
 officer, colleague, manager = officers_pages.officer, officers_pages.colleague, officers_pages.manager
@@ -52,6 +54,7 @@ def olly(plan, officer, colleague, manager):
     cara = Person.objects.get(user=colleague)
     RoundMessageFactory(person=person, to="olly.officer@council.example", cc="")
     RoundMessageFactory(person=cara, to="cara@council.example", cc="olly.officer@council.example, sro@council.example")
+    membership_save(BoardMembership(board=BoardFactory(short_name="ASCB"), person=person), by=manager)
     person_mark_left(person=person, left_on=LEFT_ON, by=manager)
     person.refresh_from_db()
     return person
@@ -140,6 +143,8 @@ def test_their_audit_entries_are_kept_and_show_the_pseudonym(olly, officer):
     assert {e.object_repr for e in person_entries} == {done.pseudonym}
     assert all(str(e.user) == f"former-officer-{done.pseudonym.split()[-1].lower()}"
                for e in AuditEntry.objects.filter(user=officer))
+    membership = AuditEntry.objects.get(model="governance.boardmembership")
+    assert membership.object_repr == f"{done.pseudonym} – Member, ASCB"
     entry = person_entries.get(action="pseudonymised")
     assert entry.changes["name"] == ["(removed)", done.pseudonym]
     assert entry.changes["email"] == ["(removed)", ""]
