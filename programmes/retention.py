@@ -12,7 +12,7 @@ address); governance.retention asks each to rewrite its copies, in the same tran
 
 import hashlib
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -70,21 +70,18 @@ def pseudonym_code_for(person) -> str:
     raise ValueError(f"No free pseudonym for person {person.pk}")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Pseudonymised:
     person_id: int
     pseudonym: str
     left_on: date
-    user_id: int | None
-    audit_entries_redacted: int = 0
-    also: dict = field(default_factory=dict)
+    audit_entries_redacted: int
 
 
 @dataclass(frozen=True)
 class Leaver:
     """What the apps above need to rewrite their own copies of a leaver's name and address."""
 
-    person_id: int
     user_id: int | None
     names: tuple  # the person's name and their account's full name, as written
     emails: tuple
@@ -96,16 +93,14 @@ def leaver(person) -> Leaver:
     user = person.user
     names = (person.name, user.get_full_name() if user else "")
     emails = (person.email, user.email if user else "")
-    return Leaver(person_id=person.pk, user_id=person.user_id, names=tuple(n for n in names if n),
+    return Leaver(user_id=person.user_id, names=tuple(n for n in names if n),
                   emails=tuple(e for e in emails if e),
                   pseudonym=f"{PSEUDONYM_PREFIX} {pseudonym_code_for(person)}")
 
 
-def _old_names(person, user, pseudonym: str) -> dict:
+def _old_names(who: Leaver) -> dict:
     """The leaver's full names (to become the pseudonym) and addresses (to be removed)."""
-    names = {n: pseudonym for n in (person.name, user.get_full_name() if user else "") if n}
-    emails = {e: REMOVED for e in (person.email, user.email if user else "") if e}
-    return names | emails
+    return dict.fromkeys(who.names, who.pseudonym) | dict.fromkeys(who.emails, REMOVED)
 
 
 def _inside_text(old_names: dict) -> dict:
@@ -192,10 +187,10 @@ def person_pseudonymise(*, person: Person, today: date, by=None, channel=Channel
         person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
         if person.pseudonymised_on is not None:
             return None
-        code = pseudonym_code_for(person)
-        pseudonym = f"{PSEUDONYM_PREFIX} {code}"
+        who = leaver(person)
+        pseudonym, code = who.pseudonym, who.pseudonym.removeprefix(PSEUDONYM_PREFIX).strip()
         user = person.user
-        old_names = _old_names(person, user, pseudonym)
+        old_names = _old_names(who)
         redacted = _redact_audit_trail(person, user, old_names, USERNAME_PREFIX + code.lower())
         records = _redact_programme_records(_inside_text(old_names))
         if user is not None:
@@ -215,7 +210,7 @@ def person_pseudonymise(*, person: Person, today: date, by=None, channel=Channel
         if user is not None:
             _user_pseudonymise(user, code, by=by, channel=channel)
     return Pseudonymised(person_id=person.pk, pseudonym=pseudonym, left_on=person.left_on,
-                         user_id=person.user_id, audit_entries_redacted=redacted, also=dict(also or {}))
+                         audit_entries_redacted=redacted)
 
 
 # The rest of the schedule: records that hold personal data only for a while.
