@@ -7,7 +7,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from actionplans.rollup import (
@@ -567,3 +567,13 @@ def measure_targets_set(*, measure: Measure, entries: list[TargetEntry], by=None
                          changes=diff(before, after) if before else {})
             counts["changed" if before else "created"] += 1
     return counts
+
+
+def updates_rename_author(*, leaver) -> int:
+    """A leaver's progress updates name them by their pseudonym (programmes.retention): those of their
+    account, and those without one that carry their name as written. The updates are otherwise
+    immutable; this is their author's name, not what was reported. Returns how many."""
+    mine = Q(author_id=leaver.user_id) if leaver.user_id else Q(pk__in=[])
+    named = Q(author__isnull=True, author_name__in=leaver.names) if leaver.names else Q(pk__in=[])
+    return ProgressUpdate.objects.filter(mine | named).exclude(author_name=leaver.pseudonym).update(
+        author_name=leaver.pseudonym)

@@ -5,6 +5,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .imports.tasks import run_import  # noqa: F401
+from .retention import retention_apply
 from .rounds import services as rounds
 from .rounds.models import UpdateRound
 
@@ -27,3 +28,9 @@ def send_due_reminders() -> dict:
     """Daily (Celery beat): every open round's digests and reminders due today, each sent once."""
     results = rounds.send_due(timezone.localdate())
     return {"sent": sum(len(r.sent) for r in results), "already": sum(r.already for r in results)}
+
+
+@shared_task(name="governance.retention.apply")
+def apply_retention() -> dict:
+    """Nightly (Celery beat): the retention schedule (ADR 0014). Idempotent: what is done is not redone."""
+    return retention_apply(today=timezone.localdate()).as_dict()

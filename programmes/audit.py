@@ -5,10 +5,12 @@ programmes.middleware), so an entry can be matched with the log lines of the sam
 builds it. Entries are append-only.
 """
 
+import re
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from .models import AuditEntry
@@ -111,3 +113,60 @@ def updates_after(model, object_ids, day: date):
     return (AuditEntry.objects.filter(model=model._meta.label_lower, object_id__in=[str(pk) for pk in object_ids],
                                       action="updated", at__gte=end_of_day(day))
             .order_by("-at", "-id").values_list("object_id", "at", "changes"))
+
+
+
+REMOVED = "(removed)"
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """What to take out of audit entries: `whole` replaces a string that is exactly a key (any case:
+    initials, a username, an address); `within` replaces every occurrence of a key inside a string
+    (a name, an e-mail address), in one pass, so that a replacement is never itself rewritten."""
+
+    whole: dict = field(default_factory=dict)
+    within: dict = field(default_factory=dict)
+
+    def apply(self, value):
+        """A JSON-ready value with every string rewritten. Keys are field names and headings: kept."""
+        if isinstance(value, dict):
+            return {k: self.apply(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.apply(v) for v in value]
+        if not isinstance(value, str):
+            return value
+        whole = {old.casefold(): new for old, new in self.whole.items() if old}
+        if value.casefold() in whole:
+            return whole[value.casefold()]
+        olds = sorted((old for old in self.within if old), key=len, reverse=True)
+        if not olds:
+            return value
+        by_fold = {old.casefold(): self.within[old] for old in olds}
+        pattern = re.compile("|".join(re.escape(old) for old in olds), re.IGNORECASE)
+        return pattern.sub(lambda match: by_fold[match.group(0).casefold()], value)
+
+
+def audit_redact(entries, *, redaction: Redaction) -> int:
+    """Take names out of these entries' `object_repr` and `changes`, and nothing else: the only
+    change the append-only trigger lets through, and only inside a transaction that asks for it
+    (migration 0013, ADR 0014). Returns how many entries changed. Call it inside transaction.atomic;
+    the caller audits that it happened."""
+    changed = []
+    for pk, object_repr, changes in entries.values_list("pk", "object_repr", "changes"):
+        new_repr, new_changes = redaction.apply(object_repr)[:300], redaction.apply(changes)
+        if (new_repr, new_changes) != (object_repr, changes):
+            changed.append((pk, new_repr, new_changes))
+    if not changed:
+        return 0
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute("SELECT set_config('programmes.audit_redaction', 'on', true)")
+        try:
+            for pk, new_repr, new_changes in changed:
+                AuditEntry.objects.filter(pk=pk).update(object_repr=new_repr, changes=new_changes)
+        finally:
+            if postgres:
+                cursor.execute("SELECT set_config('programmes.audit_redaction', 'off', true)")
+    return len(changed)

@@ -44,6 +44,12 @@ class Person(models.Model):
         blank=True,
         help_text="The day they left. Someone who has left is not offered for new work.",
     )
+    pseudonymised_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The day their name and details were replaced by a pseudonym (programmes.retention).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -51,6 +57,21 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """Once pseudonymised (programmes.retention), their details cannot be given back, by any door."""
+        if self.pk is None or self.pseudonymised_on is None:
+            return
+        stored = Person.objects.filter(pk=self.pk).values(*PSEUDONYMISED_FIELDS).first() or {}
+        changed = [name for name in PSEUDONYMISED_FIELDS if name in stored and stored[name] != getattr(self, name)]
+        if changed:
+            message = (f"They were pseudonymised on {rules.uk_date(self.pseudonymised_on)} under the retention "
+                       "schedule: their details cannot be changed.")
+            raise ValidationError(dict.fromkeys(changed, message))
+
+
+# What retention replaces, and nothing may put back.
+PSEUDONYMISED_FIELDS = ("name", "job_title", "email", "initials")
 
 
 class OrgUnit(models.Model):

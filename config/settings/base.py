@@ -172,6 +172,15 @@ REPORTS_BACKGROUND_ROWS = env.int("REPORTS_BACKGROUND_ROWS", default=1000)
 # Files made in the background are kept for their requester this many days, then deleted (nightly).
 REPORT_RUNS_KEPT_DAYS = env.int("REPORT_RUNS_KEPT_DAYS", default=7)
 
+# Retention (README "Retention", ADR 0014), applied nightly by governance.pseudonymise_leavers:
+# people who left this many days ago are pseudonymised (two years: the programme office's questions
+# about a year's decisions are answered by then) ...
+RETENTION_LEFT_PEOPLE_DAYS = env.int("RETENTION_LEFT_PEOPLE_DAYS", default=730)
+# ... an import's uploaded file is deleted this many days after the import finished ...
+RETENTION_IMPORT_FILES_DAYS = env.int("RETENTION_IMPORT_FILES_DAYS", default=30)
+# ... and a failed sign-in's network address and the username tried, this many days after it.
+RETENTION_SIGN_IN_ADDRESSES_DAYS = env.int("RETENTION_SIGN_IN_ADDRESSES_DAYS", default=90)
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
@@ -227,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
     "forget-old-report-runs-nightly": {
         "task": "dashboards.forget_old_report_runs",
         "schedule": crontab(hour=3, minute=0),
+    },
+    "apply-retention-nightly": {  # people who left long ago pseudonymised, old files and addresses gone; once
+        "task": "governance.retention.apply",
+        "schedule": crontab(hour=3, minute=30),
     },
     "take-due-snapshots-daily": {  # meetings whose cut-off passed and closed periods, frozen once
         "task": "dashboards.take_due_snapshots",

@@ -21,11 +21,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from actionplans.selectors import ChaseItem, items_to_update
-from programmes.audit import audit_record
+from programmes.audit import REMOVED, Redaction, audit_record
 from programmes.models import AuditEntry, Person, Programme
 from programmes.roles import ADMIN
 from programmes.rules import uk_date
@@ -216,3 +217,20 @@ def round_remind(round_: UpdateRound, person: Person, *, by=None, channel: str =
         audit_record(instance=round_, action="updated", by=by, channel=channel,
                      changes={"reminder_sent_to": [None, person.name]})
     return sent
+
+
+def messages_forget_address(*, leaver) -> int:
+    """The addresses a leaver was sent or copied messages at become "(removed)" in the record of what
+    was sent (programmes.retention): the record still stops a message going twice. Returns how many."""
+    if not leaver.emails:
+        return 0
+    changed = 0
+    mentions = Q()
+    for email in leaver.emails:
+        mentions |= Q(to__icontains=email) | Q(cc__icontains=email)
+    redaction = Redaction(within=dict.fromkeys(leaver.emails, REMOVED))
+    for message in RoundMessage.objects.filter(mentions).only("pk", "to", "cc"):
+        RoundMessage.objects.filter(pk=message.pk).update(to=redaction.apply(message.to),
+                                                          cc=redaction.apply(message.cc))
+        changed += 1
+    return changed

@@ -4,6 +4,7 @@ checks every set-up page and state (empty, with errors, filled, preview, confirm
 320 px, and at 320 px no page scrolls sideways."""
 
 import re
+from datetime import date
 
 import pytest
 
@@ -12,7 +13,7 @@ from programmes.models import Person, Programme
 from programmes.roles import PROGRAMME_MANAGER
 from tests.actionplans.conftest import make_user
 from tests.browser.conftest import assert_no_axe_violations, fill_date, login
-from tests.factories import ReportingPeriodFactory
+from tests.factories import PersonFactory, ReportingPeriodFactory
 
 pytestmark = pytest.mark.browser
 
@@ -95,8 +96,10 @@ def test_a_manager_sets_up_a_programme_from_nothing_and_the_officer_sees_the_act
     check(page, "the programme's set-up page with its tree")
     assert Action.objects.filter(programme=programme, responsible__user=olly).count() == 3
 
-    # The other pages and states of set-up, each checked.
+    # The other pages and states of set-up, each checked; the people page with someone pseudonymised.
     action = Action.objects.get(reference="WDS1.2")
+    PersonFactory(name="Former officer 1A2B", job_title="", initials="", left_on=date(2023, 1, 10),
+                  pseudonymised_on=date(2025, 1, 9))
     for path, what in ((f"/manage/actions/{action.pk}/", "change an action"),
                        (f"/manage/actions/{action.pk}/move/", "move an action"),
                        (f"/manage/actions/{action.pk}/delete/", "delete an action"),

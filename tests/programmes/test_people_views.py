@@ -85,6 +85,21 @@ def test_editing_a_person_is_audited_with_what_changed(client, manager, django_a
     assert last_audit("programmes.person").changes["job_title"] == ["Service manager", "Head of adult social care"]
 
 
+def test_a_pseudonymised_persons_details_cannot_be_given_back(client, manager, django_assert_max_num_queries):
+    former = PersonFactory(name="Former officer 1A2B", job_title="", initials="", left_on=date(2023, 1, 10),
+                           pseudonymised_on=date(2025, 1, 9))
+    client.force_login(manager)
+    url = reverse("person_edit", args=[former.pk])
+    with django_assert_max_num_queries(POST_BUDGET):
+        response = client.post(url, person_data(email="", job_title="", initials=""))
+    assert response.status_code == 422
+    assert "pseudonymised on 9 January 2025 under the retention schedule" in response.content.decode()
+    assert Person.objects.get(pk=former.pk).name == "Former officer 1A2B"
+    assert client.post(url, person_data(name="Former officer 1A2B", email="", job_title="", initials="")).status_code == 302
+    body = client.get(reverse("people")).content.decode()
+    assert "Pseudonymised 9 January 2025" in body
+
+
 def test_the_people_list_pages_and_says_what_to_do_when_empty(client, office_admin, django_assert_max_num_queries):
     client.force_login(office_admin)
     PersonFactory.create_batch(60)
