@@ -28,6 +28,7 @@ from programmes.permissions import (
     signed_in_and,
 )
 from programmes.roles import OFFICER, has_role
+from programmes.versions import FiguresVersions
 
 from . import selectors
 from .filters import AS_AT_PARAMS, FILTER_FIELDS, AsAtForm, as_at_from, filters_from
@@ -67,7 +68,7 @@ class AsAt:
     on: date
     chosen: bool
     periods: list
-    version: tuple
+    version: FiguresVersions
     today: date
 
     @property
@@ -104,14 +105,18 @@ def _link(rows, as_at: AsAt, programme_id: int | None = None):
     return rows
 
 
-def _figures_page(request, template: str, as_at: AsAt, key: tuple, build, personal: dict | None = None):
-    """Render a dashboard whose content is kept per (page, query, as-at date, today, data version).
+def _figures_page(request, template: str, as_at: AsAt, key: tuple, build, personal: dict | None = None,
+                  programme_ids=None):
+    """Render a dashboard whose content is kept per (page, query, as-at date, today, and the figures
+    versions of the programmes it shows: `programme_ids`, None for every programme).
 
     `build()` returns the context for the template's "content" partial (with a "title"), or
     None for a 404. Nothing personal is inside the content: the header with the user's name
-    is base.html's. Any write changes the data version, so a kept page is never stale.
+    is base.html's. A write to anything a programme's pages show changes its version in the same
+    transaction (programmes.versions), so a kept page is never stale, in any process.
     """
-    digest = hashlib.sha256(repr((key, as_at.on, as_at.chosen, as_at.today, as_at.version)).encode())
+    versions = as_at.version.key(programme_ids)
+    digest = hashlib.sha256(repr((key, as_at.on, as_at.chosen, as_at.today, versions)).encode())
     cache_key = f"dashboards:{template}:{digest.hexdigest()}"
     kept = cache.get(cache_key)
     if kept is None:
@@ -163,7 +168,8 @@ def exceptions(request):
                 "kept_for_as_at": _kept_params(request, ["programme"])}
 
     key = _query(request, (*AS_AT_PARAMS, "programme"))
-    return _figures_page(request, "dashboards/exceptions.html", as_at, key, build)
+    return _figures_page(request, "dashboards/exceptions.html", as_at, key, build,
+                         programme_ids=[programme_id] if programme_id else None)
 
 
 @programme_reader_required
@@ -194,7 +200,7 @@ def programme(request, pk):
 
     key = (pk, _query(request, (*AS_AT_PARAMS, *FILTER_FIELDS)))
     personal = {"setup_href": reverse("setup_programme", args=[pk])} if can_set_up_programme(request.user, pk) else {}
-    return _figures_page(request, "dashboards/programme.html", as_at, key, build, personal)
+    return _figures_page(request, "dashboards/programme.html", as_at, key, build, personal, programme_ids=[pk])
 
 
 def _positive_int(value) -> int | None:

@@ -132,8 +132,11 @@ SAVE = """
 from actionplans.models import Action
 from actionplans.services import action_record_progress
 from programmes.models import AuditEntry
-action = (Action.objects.filter(programme_id={programme_id}).exclude(status__in=("completed", "cancelled", "deferred"))
-          .order_by("pk").first())
+from django.db.models import Q
+from django.utils import timezone
+started = Q(start_date__lte=timezone.localdate()) | Q(start_date__isnull=True)
+action = (Action.objects.filter(started, programme_id={programme_id})
+          .exclude(status__in=("completed", "cancelled", "deferred")).order_by("pk").first())
 action_record_progress(action=action, percent=min(99, action.percent + 1), status="in_progress",
                        commentary="Bench: one save.", author_name="Bench", channel=AuditEntry.Channel.BROWSER)
 """
