@@ -289,25 +289,35 @@ def programme_summary(tree: ProgrammeTree, before: ProgrammeTree | None, *, as_a
 
 @dataclass
 class Portfolio:
+    """Every programme's tree on the date and at the comparison date; a programme's summary is made
+    only when asked for (the portfolio page keeps each programme's row per its version)."""
+
     as_at: date
     since: Comparison
-    programmes: list[ProgrammeSummary]
+    trees: list[ProgrammeTree]  # by programme name
+    before: dict  # programme id -> its tree on the comparison date
     distribution: dict
     distribution_chart: charts.Chart
+
+    def summary(self, tree: ProgrammeTree) -> ProgrammeSummary:
+        return programme_summary(tree, self.before.get(tree.programme_id), as_at=self.as_at, since=self.since)
+
+    @cached_property
+    def programmes(self) -> list[ProgrammeSummary]:
+        return [self.summary(tree) for tree in self.trees]
 
 
 def portfolio(*, as_at: date, periods: list[dict], version: FiguresVersions) -> Portfolio:
     since = previous_period(as_at, periods)
     now = trees(as_at=as_at, version=version)
     before = {t.programme_id: t for t in trees(as_at=since.on, version=version)} if now else {}
-    summaries = [programme_summary(t, before.get(t.programme_id), as_at=as_at, since=since) for t in now]
     total = dict.fromkeys(rules.RAG_ORDER, 0)
-    for summary in summaries:
-        for rag, count in summary.row.distribution.items():
+    for tree in now:
+        for rag, count in tree.result.distribution.items():
             total[rag] += count
     chart = charts.rag_distribution_bar(total, cid=charts.chart_id("distribution", "portfolio"),
                                         subject="every programme")
-    return Portfolio(as_at, since, summaries, total, chart)
+    return Portfolio(as_at, since, now, before, total, chart)
 
 
 # ---------------------------------------------------------------- exceptions
