@@ -331,7 +331,7 @@ def run(context=None) -> dict:
         "programme_vs_raw_sql_p95": round(
             programme["p95_ms"] / max(sql_programme["p95_ms"], 0.01), 1
         ),
-        "notes": "Pages keep computed trees per (programmes, as-at date, data version) in each worker; "
+        "notes": "Pages keep computed trees and rendered rows per programme and its figures version (ADR 12); "
         "p95 is measured after each worker has warmed, the cold first request is reported too.",
     }
 
