@@ -131,7 +131,8 @@ def _remember(entries) -> None:
     budget = _cache_budget()
     with _cache_lock:
         for key, tree in entries:
-            _cache[key] = (tree, len(tree.info))
+            if len(tree.info) <= budget:  # one too big for the whole cache would only empty it
+                _cache[key] = (tree, len(tree.info))
         total = sum(weight for _, weight in _cache.values())
         while total > budget and _cache:
             _, (_, weight) = _cache.popitem(last=False)
