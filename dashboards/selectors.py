@@ -6,11 +6,11 @@ Risks and boards are read by governance.selectors, the reporting calendar by
 programmes.periods: the pages here compose them. Queries are fixed in number whatever the
 size of a programme.
 
-Computed trees are kept in a small in-process cache keyed by (programmes, as-at date,
-today, with people, data version). The data version is one cheap query over the tables
-every write touches: every service writes an audit entry, and new rows raise the highest
-ids. A cached tree is therefore never older than the data it was computed from, as long
-as writes go through the services (they must: see docs/style.md).
+Computed trees are kept in each process, one per (programme, its figures version, the shared
+version, as-at date, today, with people): ADR 12. The versions are the database's
+(programmes.versions): triggers change a programme's version in the same transaction as any
+write to what its dashboards show, whoever writes, so a tree is never older than its data, a
+save recomputes only its own programme, and every process sees the new version at once.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from datetime import date
 from functools import cached_property
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from actionplans.explanations import ExplainedChild, ExplainedFigure, explained
@@ -35,7 +34,6 @@ from actionplans.measures import (
     programme_measures,
     target_text,
 )
-from actionplans.models import Action, ProgressUpdate
 from actionplans.rollup import (
     ACTION,
     OBJECTIVE,
@@ -49,9 +47,9 @@ from governance.selectors import programme_boards, risk_counts
 from programmes import periods as calendar
 from programmes import rules
 from programmes.choices import ObjectiveKind, Status
-from programmes.models import AuditEntry, Objective, Programme, ReportingPeriod
 from programmes.periods import Comparison, previous_period
 from programmes.selectors import programme_org_units
+from programmes.versions import FiguresVersions, figures_versions
 
 from . import charts
 from .filters import ActionCriteria, FilterChoices, action_matches
@@ -68,14 +66,14 @@ SPARKLINE_POINTS = 8
 _periods: dict = {}
 
 
-def reporting_periods(version: tuple | None = None) -> list[dict]:
-    """programmes.periods.reporting_periods, kept per data version when one is given."""
+def reporting_periods(version: FiguresVersions | None = None) -> list[dict]:
+    """programmes.periods.reporting_periods, kept per shared version when one is given."""
     if version is None:
         return calendar.reporting_periods()
-    if version not in _periods:
+    if version.shared not in _periods:
         _periods.clear()
-        _periods[version] = calendar.reporting_periods()
-    return _periods[version]
+        _periods[version.shared] = calendar.reporting_periods()
+    return _periods[version.shared]
 
 
 # ---------------------------------------------------------------- the tree cache
@@ -85,26 +83,9 @@ _cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def data_version() -> tuple:
-    """Changes whenever anything a dashboard shows changes: one query on primary keys and small tables."""
-    tables = {
-        "audit": AuditEntry._meta.db_table,
-        "action": Action._meta.db_table,
-        "progress": ProgressUpdate._meta.db_table,
-        "objective": Objective._meta.db_table,
-        "programme": Programme._meta.db_table,
-        "period": ReportingPeriod._meta.db_table,
-    }
-    # Sign-ins and changes to accounts and roles are audited too, but no dashboard shows them.
-    sql = (
-        "SELECT (SELECT MAX(id) FROM {audit} WHERE model NOT LIKE 'auth.%'), (SELECT MAX(id) FROM {action}), "
-        "(SELECT MAX(id) FROM {progress}), (SELECT MAX(id) FROM {objective}), "
-        "(SELECT COUNT(*) FROM {objective}), (SELECT MAX(id) FROM {programme}), "
-        "(SELECT COUNT(*) FROM {programme}), (SELECT MAX(id) FROM {period})"
-    ).format(**{k: connection.ops.quote_name(v) for k, v in tables.items()})
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return tuple(cursor.fetchone())
+def data_version() -> FiguresVersions:
+    """Every programme's figures version and the shared one (programmes.versions): one query."""
+    return figures_versions()
 
 
 def clear_tree_cache() -> None:
@@ -119,25 +100,46 @@ def _cache_budget() -> int:
     return getattr(settings, "DASHBOARD_TREE_CACHE_NODES", 80_000)
 
 
-def trees(programme_ids=None, *, as_at: date, version: tuple, with_people: bool = False) -> list[ProgrammeTree]:
-    """compute_trees, remembered per (programmes, as-at, today, people, data version)."""
-    ids = None if programme_ids is None else tuple(sorted(programme_ids))
-    key = (ids, as_at, timezone.localdate(), with_people, version)
+def trees(programme_ids=None, *, as_at: date, version: FiguresVersions,
+          with_people: bool = False) -> list[ProgrammeTree]:
+    """compute_trees (by programme name), each programme's tree remembered per (programme, its version,
+    the shared version, as-at, today, people): only the programmes without one are computed, in one load."""
+    today = timezone.localdate()
+    wanted = version.programme_ids if programme_ids is None else sorted(set(programme_ids), key=_by_name(version))
+    keys = {pk: (pk, version.of(pk), version.shared, as_at, today, with_people) for pk in wanted}
+    found = {}
     with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key][0]
-    result = compute_trees(ids, as_at=as_at, with_people=with_people)
-    size, budget = sum(len(t.info) for t in result), _cache_budget()
-    if size <= budget:
-        with _cache_lock:
-            _cache[key] = (result, size)
-            while sum(weight for _, weight in _cache.values()) > budget:
-                _cache.popitem(last=False)
-    return result
+        for pk, key in keys.items():
+            if key in _cache:
+                _cache.move_to_end(key)
+                found[pk] = _cache[key][0]
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        computed = compute_trees(missing, as_at=as_at, with_people=with_people)
+        _remember((keys[t.programme_id], t) for t in computed if version.of(t.programme_id) is not None)
+        found.update((t.programme_id, t) for t in computed)
+    return [found[pk] for pk in wanted if pk in found]
 
 
-def programme_tree(programme_id: int, *, as_at: date, version: tuple) -> ProgrammeTree | None:
+def _by_name(version: FiguresVersions):
+    """Programmes in the versions' order (by name); one created since they were read goes last."""
+    order = {pk: i for i, pk in enumerate(version.programme_ids)}
+    return lambda pk: (order.get(pk, len(order)), pk)
+
+
+def _remember(entries) -> None:
+    budget = _cache_budget()
+    with _cache_lock:
+        for key, tree in entries:
+            if len(tree.info) <= budget:  # one too big for the whole cache would only empty it
+                _cache[key] = (tree, len(tree.info))
+        total = sum(weight for _, weight in _cache.values())
+        while total > budget and _cache:
+            _, (_, weight) = _cache.popitem(last=False)
+            total -= weight
+
+
+def programme_tree(programme_id: int, *, as_at: date, version: FiguresVersions) -> ProgrammeTree | None:
     found = trees([programme_id], as_at=as_at, version=version, with_people=True)
     return found[0] if found else None
 
@@ -288,25 +290,35 @@ def programme_summary(tree: ProgrammeTree, before: ProgrammeTree | None, *, as_a
 
 @dataclass
 class Portfolio:
+    """Every programme's tree on the date and at the comparison date; a programme's summary is made
+    only when asked for (the portfolio page keeps each programme's row per its version)."""
+
     as_at: date
     since: Comparison
-    programmes: list[ProgrammeSummary]
+    trees: list[ProgrammeTree]  # by programme name
+    before: dict  # programme id -> its tree on the comparison date
     distribution: dict
     distribution_chart: charts.Chart
 
+    def summary(self, tree: ProgrammeTree) -> ProgrammeSummary:
+        return programme_summary(tree, self.before.get(tree.programme_id), as_at=self.as_at, since=self.since)
 
-def portfolio(*, as_at: date, periods: list[dict], version: tuple) -> Portfolio:
+    @cached_property
+    def programmes(self) -> list[ProgrammeSummary]:
+        return [self.summary(tree) for tree in self.trees]
+
+
+def portfolio(*, as_at: date, periods: list[dict], version: FiguresVersions) -> Portfolio:
     since = previous_period(as_at, periods)
     now = trees(as_at=as_at, version=version)
     before = {t.programme_id: t for t in trees(as_at=since.on, version=version)} if now else {}
-    summaries = [programme_summary(t, before.get(t.programme_id), as_at=as_at, since=since) for t in now]
     total = dict.fromkeys(rules.RAG_ORDER, 0)
-    for summary in summaries:
-        for rag, count in summary.row.distribution.items():
+    for tree in now:
+        for rag, count in tree.result.distribution.items():
             total[rag] += count
     chart = charts.rag_distribution_bar(total, cid=charts.chart_id("distribution", "portfolio"),
                                         subject="every programme")
-    return Portfolio(as_at, since, summaries, total, chart)
+    return Portfolio(as_at, since, now, before, total, chart)
 
 
 # ---------------------------------------------------------------- exceptions
@@ -402,7 +414,7 @@ class Exceptions:
     limit: int | None = None
 
 
-def exceptions(*, as_at: date, version: tuple, programme_id: int | None = None,
+def exceptions(*, as_at: date, version: FiguresVersions, programme_id: int | None = None,
                limit: int | None = None) -> Exceptions:
     """Red, amber, overdue, not updated and declared-greener items, by programme, worst first.
 
@@ -499,7 +511,7 @@ class ProgrammePage:
 
 
 def programme_page(
-    programme_id: int, *, as_at: date, periods: list[dict], version: tuple,
+    programme_id: int, *, as_at: date, periods: list[dict], version: FiguresVersions,
     risk_href: Callable[[int, int], str] | None = None,
 ) -> ProgrammePage | None:
     tree = programme_tree(programme_id, as_at=as_at, version=version)

@@ -28,6 +28,7 @@ from programmes.permissions import (
     signed_in_and,
 )
 from programmes.roles import OFFICER, has_role
+from programmes.versions import FiguresVersions
 
 from . import selectors
 from .filters import AS_AT_PARAMS, FILTER_FIELDS, AsAtForm, as_at_from, filters_from
@@ -67,7 +68,7 @@ class AsAt:
     on: date
     chosen: bool
     periods: list
-    version: tuple
+    version: FiguresVersions
     today: date
 
     @property
@@ -104,15 +105,25 @@ def _link(rows, as_at: AsAt, programme_id: int | None = None):
     return rows
 
 
-def _figures_page(request, template: str, as_at: AsAt, key: tuple, build, personal: dict | None = None):
-    """Render a dashboard whose content is kept per (page, query, as-at date, today, data version).
+def _content_key(name: str, key: tuple, as_at: AsAt, programme_ids=None) -> str:
+    """Where rendered content is kept: per (name, key, as-at date, today, and the figures versions of the
+    programmes shown: `programme_ids`, None for every programme)."""
+    versions = as_at.version.key(programme_ids)
+    digest = hashlib.sha256(repr((key, as_at.on, as_at.chosen, as_at.today, versions)).encode())
+    return f"dashboards:{name}:{digest.hexdigest()}"
+
+
+def _figures_page(request, template: str, as_at: AsAt, key: tuple, build, personal: dict | None = None,
+                  programme_ids=None):
+    """Render a dashboard whose content is kept per (page, query, as-at date, today, and the figures
+    versions of the programmes it shows: `programme_ids`, None for every programme).
 
     `build()` returns the context for the template's "content" partial (with a "title"), or
     None for a 404. Nothing personal is inside the content: the header with the user's name
-    is base.html's. Any write changes the data version, so a kept page is never stale.
+    is base.html's. A write to anything a programme's pages show changes its version in the same
+    transaction (programmes.versions), so a kept page is never stale, in any process.
     """
-    digest = hashlib.sha256(repr((key, as_at.on, as_at.chosen, as_at.today, as_at.version)).encode())
-    cache_key = f"dashboards:{template}:{digest.hexdigest()}"
+    cache_key = _content_key(template, key, as_at, programme_ids)
     kept = cache.get(cache_key)
     if kept is None:
         context = build()
@@ -138,10 +149,32 @@ def portfolio(request):
 
     def build():
         data = selectors.portfolio(as_at=as_at.on, periods=as_at.periods, version=as_at.version)
-        _link([s.row for s in data.programmes], as_at)
-        return {"title": "Portfolio", "portfolio": data}
+        return {"title": "Portfolio", "portfolio": data, "rows": _portfolio_rows(data, as_at)}
 
     return _figures_page(request, "dashboards/portfolio.html", as_at, _query(request, AS_AT_PARAMS), build)
+
+
+PORTFOLIO_ROW = "dashboards/portfolio.html#programme_row"
+
+
+def _portfolio_rows(data: selectors.Portfolio, as_at: AsAt) -> list[str]:
+    """Each programme's row, kept per its own version: after a save only that programme's row is made
+    again (its summary reads every action of both its trees), the others are read back in one go."""
+    keys = {tree.programme_id: _content_key(PORTFOLIO_ROW, (tree.programme_id, data.since.on), as_at,
+                                            [tree.programme_id]) for tree in data.trees}
+    kept = cache.get_many(list(keys.values()))
+    rows, made = [], {}
+    for tree in data.trees:
+        key = keys[tree.programme_id]
+        if key not in kept:
+            summary = data.summary(tree)
+            _link([summary.row], as_at)
+            html = render_to_string(PORTFOLIO_ROW, {"summary": summary, "since": data.since, "as_at": as_at})
+            made[key] = kept[key] = INDENTATION.sub("\n", html)
+        rows.append(mark_safe(kept[key]))
+    if made:
+        cache.set_many(made, CACHE_SECONDS)
+    return rows
 
 
 @reader_required
@@ -163,7 +196,8 @@ def exceptions(request):
                 "kept_for_as_at": _kept_params(request, ["programme"])}
 
     key = _query(request, (*AS_AT_PARAMS, "programme"))
-    return _figures_page(request, "dashboards/exceptions.html", as_at, key, build)
+    return _figures_page(request, "dashboards/exceptions.html", as_at, key, build,
+                         programme_ids=[programme_id] if programme_id else None)
 
 
 @programme_reader_required
@@ -194,7 +228,7 @@ def programme(request, pk):
 
     key = (pk, _query(request, (*AS_AT_PARAMS, *FILTER_FIELDS)))
     personal = {"setup_href": reverse("setup_programme", args=[pk])} if can_set_up_programme(request.user, pk) else {}
-    return _figures_page(request, "dashboards/programme.html", as_at, key, build, personal)
+    return _figures_page(request, "dashboards/programme.html", as_at, key, build, personal, programme_ids=[pk])
 
 
 def _positive_int(value) -> int | None:

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 
 from .audit import HIDDEN, Channel, audit_record
-from .models import AuditEntry, OrgUnit, Person
+from .models import AuditEntry, FiguresVersion, OrgUnit, Person
 from .services import record_delete, record_save
 from .templatetags import ui
 
@@ -136,6 +136,14 @@ class AuditEntryAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     )
     list_select_related = ("user",)
     date_hierarchy = "at"
+
+
+@admin.register(FiguresVersion)
+class FiguresVersionAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """Kept by the database's triggers (ADR 12), never by hand: shows that a write reached a programme's
+    figures (programme 0: what every programme shows)."""
+
+    list_display = ("programme_id", "version")
 
 
 

@@ -9,7 +9,12 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Programmes and objectives"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401  (connects the sign-in audit)
+        from .versions import WATCHES, installer
+
+        post_migrate.connect(installer(WATCHES), sender=self, weak=False, dispatch_uid="programmes.versions")
 
 
 class StaticFilesConfig(StaticFilesAppConfig):

@@ -316,6 +316,17 @@ class ReportingPeriod(models.Model):
             raise ValidationError(problems)
 
 
+class FiguresVersion(models.Model):
+    """A programme's figures version (programme 0: what every programme shows). Written only by the
+    database's triggers (programmes.versions), read by the dashboards' caches."""
+
+    programme_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.programme_id}: {self.version}"
+
+
 class AuditEntry(models.Model):
     """Who changed what, through which door (browser, import, admin, task), in which request.
 

@@ -24,6 +24,7 @@ FACTORIES = {
     "programmes.programme": f.ProgrammeFactory,
     "programmes.objective": f.ObjectiveFactory,
     "programmes.auditentry": f.AuditEntryFactory,
+    "programmes.figuresversion": f.FiguresVersionFactory,
     "programmes.importmapping": f.ImportMappingFactory,
     "programmes.importrun": f.ImportRunFactory,
     "actionplans.action": f.ActionFactory,
@@ -42,7 +43,7 @@ FACTORIES = {
     "governance.updateround": f.UpdateRoundFactory,
     "governance.roundmessage": f.RoundMessageFactory,
 }
-VIEW_ONLY = {"programmes.auditentry", "actionplans.progressupdate", "governance.riskreview", "governance.updateround",
+VIEW_ONLY = {"programmes.auditentry", "programmes.figuresversion", "actionplans.progressupdate", "governance.riskreview", "governance.updateround",
              "governance.roundmessage"}
 
 

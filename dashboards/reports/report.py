@@ -24,6 +24,7 @@ from programmes.choices import RAG_MEANINGS
 from programmes.html import rich_text_as_plain
 from programmes.periods import previous_period
 from programmes.permissions import can_read_everything
+from programmes.versions import FiguresVersions
 
 from .. import selectors
 from ..charts import RAG_FILL
@@ -127,7 +128,7 @@ def _visible_rows(scope: Scope, *, as_at: date, notes: dict) -> list[ReportRow]:
     return rows
 
 
-def _tree_and_scope(programme_id: int, *, as_at: date, user, version: tuple | None, objective_id: int | None = None):
+def _tree_and_scope(programme_id: int, *, as_at: date, user, version: FiguresVersions | None, objective_id: int | None = None):
     """(tree, the actions the user may see (None: all), the node the report is about: the programme, or
     one of its objectives and what sits under it); (None, None, None) when there is no such node."""
     tree = selectors.programme_tree(programme_id, as_at=as_at, version=version or selectors.data_version())
@@ -144,7 +145,7 @@ def _allowed(user, programme_id: int | None) -> frozenset | None:
     return None if user is None or can_read_everything(user) else owned_action_ids(user, programme_id)
 
 
-def _scopes(programme_id: int | None, *, as_at: date, user, version: tuple,
+def _scopes(programme_id: int | None, *, as_at: date, user, version: FiguresVersions,
             objective_id: int | None = None) -> list[Scope] | None:
     """The parts of a report: one programme (or one of its objectives), or, for programme None, every
     programme the user may report on, by name, from one load of every tree. None when there is no such
@@ -190,7 +191,7 @@ def _report(kind: str, scopes: list[Scope], *, as_at: date, sections: tuple[Sect
     )
 
 
-def action_plan_report(programme_id: int | None, *, as_at: date, user, version: tuple | None = None,
+def action_plan_report(programme_id: int | None, *, as_at: date, user, version: FiguresVersions | None = None,
                        compare: date | None = None, objective_id: int | None = None,
                        with_movement: bool | None = None) -> Report | None:
     """The programme's action plan in the layout of the councils' own reports (seed 001): objectives
@@ -223,7 +224,7 @@ def action_plan_report(programme_id: int | None, *, as_at: date, user, version: 
 # ---------------------------------------------------------------- exceptions
 
 
-def exception_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
+def exception_report(programme_id: int, *, as_at: date, user, version: FiguresVersions | None = None,
                      objective_id: int | None = None) -> Report | None:
     """Only what needs the committee's attention: Red, Amber, overdue, not updated and declared-greener
     items, actions before objectives, worst first, each with why it is there, its owner, latest
@@ -277,7 +278,7 @@ def _first(pair):
 # ---------------------------------------------------------------- movement
 
 
-def default_comparison(as_at: date, version: tuple | None = None) -> date:
+def default_comparison(as_at: date, version: FiguresVersions | None = None) -> date:
     """The end of the reporting period before the as-at date's (90 days earlier when there is none)."""
     return previous_period(as_at, selectors.reporting_periods(version or selectors.data_version())).on
 
@@ -294,7 +295,7 @@ class Movement:
     added: list = field(default_factory=list)
 
 
-def _movement(scopes: list[Scope], *, programme_id: int | None, as_at: date, compare: date, version: tuple,
+def _movement(scopes: list[Scope], *, programme_id: int | None, as_at: date, compare: date, version: FiguresVersions,
               notes: dict) -> Movement:
     """What moved in these parts of a report between the two dates. Queries: the trees at the earlier
     date (one load, shared with the dashboards' cache), the updates in between and the due-date history."""
@@ -373,7 +374,7 @@ def movement_sections(found: Movement, as_at: date, *, with_completed: bool = Tr
     ) if section is not None)
 
 
-def _scope_with_movement(programme_id: int | None, *, as_at: date, user, version: tuple | None,
+def _scope_with_movement(programme_id: int | None, *, as_at: date, user, version: FiguresVersions | None,
                          compare: date | None, objective_id: int | None):
     """(the report's parts, what moved since `compare`, version) for the movement and highlight
     reports; None when there is no such programme or objective."""
@@ -387,7 +388,7 @@ def _scope_with_movement(programme_id: int | None, *, as_at: date, user, version
     return scopes, found, version
 
 
-def movement_report(programme_id: int | None, *, as_at: date, user, version: tuple | None = None,
+def movement_report(programme_id: int | None, *, as_at: date, user, version: FiguresVersions | None = None,
                     compare: date | None = None, objective_id: int | None = None) -> Report | None:
     """What moved between two dates (by default the as-at date and the end of the period before):
     what changed colour, what completed, whose due date moved, what was not updated, what was added.
@@ -429,7 +430,7 @@ def _risk_row(r) -> ReportRow:
     )
 
 
-def highlight_report(programme_id: int, *, as_at: date, user, version: tuple | None = None,
+def highlight_report(programme_id: int, *, as_at: date, user, version: FiguresVersions | None = None,
                      compare: date | None = None, objective_id: int | None = None) -> Report | None:
     """A programme on a page or two: its percent, RAG and distribution (the cover), the key
     achievements of the period (actions completed, with their latest note), milestones due in the next
@@ -483,7 +484,7 @@ WITH_COMPARISON = (ACTION_PLAN, MOVEMENT, HIGHLIGHT)
 ESTATE_KINDS = (ACTION_PLAN, EXCEPTIONS, MOVEMENT)  # a highlight report is of one programme or objective
 
 
-def build_report(kind: str, programme_id: int | None, *, as_at: date, user, version: tuple | None = None,
+def build_report(kind: str, programme_id: int | None, *, as_at: date, user, version: FiguresVersions | None = None,
                  compare: date | None = None, objective_id: int | None = None) -> Report | None:
     """The report of that kind (model.KIND_TITLES) for the programme, one of its objectives, or (programme
     None) every programme the user may report on, and the date, scoped to the user; `compare` is the

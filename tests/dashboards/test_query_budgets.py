@@ -36,6 +36,7 @@ EXCEPTIONS_BUDGET = 12  # (9 today, 10 at a past date)
 EXPLANATION_BUDGET = 15  # the page or the partial (12 today, 13 at a past date)
 RISKS_BUDGET = 9  # (7)
 OBJECTIVE_PAGE_BUDGET = 15  # (12 today, 13 at a past date)
+PORTFOLIO_AFTER_SAVE_BUDGET = 16  # the programme saved in, at two dates, and nothing of the others (13)
 
 
 class Programme:
@@ -147,3 +148,26 @@ def test_an_objective_as_a_page_of_its_own_costs_the_same_for_one_child_and_for_
     fifty, html = get_counted(director, reverse("objective_dashboard", args=[large.pk, large.top.pk]), params)
     assert html.count('data-kind="objective"') > 50  # the objective itself and its fifty children
     assert one == fifty <= OBJECTIVE_PAGE_BUDGET
+
+
+# ---------------------------------------------------------------- the portfolio after a save
+
+
+def test_after_a_save_the_portfolio_makes_again_only_the_row_of_the_programme_saved_in(director, monkeypatch):
+    saved_in, others = Programme(2), [Programme(2) for _ in range(3)]
+    assert director.get(reverse("portfolio")).status_code == 200
+    made, summary = [], selectors.programme_summary
+
+    def counted(tree, *args, **kwargs):
+        made.append(tree.programme_id)
+        return summary(tree, *args, **kwargs)
+
+    monkeypatch.setattr(selectors, "programme_summary", counted)
+    ProgressUpdateFactory(action=saved_in.action, percent=55, effective_date=timezone.localdate())
+
+    with CaptureQueriesContext(connection) as queries:
+        body = director.get(reverse("portfolio")).content.decode()
+
+    assert made == [saved_in.pk]
+    assert all(f'data-ref="{other.programme.short_name}"' in body for other in others)
+    assert len(queries) <= PORTFOLIO_AFTER_SAVE_BUDGET

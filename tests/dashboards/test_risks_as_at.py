@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from dashboards.selectors import programme_page, reporting_periods
+from dashboards.selectors import data_version, programme_page, reporting_periods
 from tests.governance.builders import risk_register
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +26,8 @@ def heat(page) -> dict:
 def test_the_heat_map_counts_the_register_of_that_date(register):
     periods = reporting_periods()
 
-    today = programme_page(register.pk, as_at=date.today(), periods=periods, version=("today",))
-    july = programme_page(register.pk, as_at=JULY_15, periods=periods, version=("july",))
+    today = programme_page(register.pk, as_at=date.today(), periods=periods, version=data_version())
+    july = programme_page(register.pk, as_at=JULY_15, periods=periods, version=data_version())
 
     assert heat(today) == {(5, 4): 1, (4, 4): 1, (1, 1): 1}
     assert heat(july) == {(2, 3): 1, (4, 4): 1, (3, 3): 1, (1, 1): 1}

@@ -15,6 +15,7 @@ from dashboards import selectors
 from dashboards.filters import ActionCriteria
 from programmes import rules
 from programmes.services import programme_create
+from programmes.versions import FiguresVersions
 from tests.dashboards.builders import (
     JULY_15,
     JUNE_30,
@@ -40,15 +41,15 @@ def version():
 # ---------------------------------------------------------------- periods
 
 
-def test_the_reporting_periods_are_read_once_per_data_version():
+def test_the_reporting_periods_are_read_once_per_shared_version():
     financial_year_2024()
     with CaptureQueriesContext(connection) as first:
-        periods = selectors.reporting_periods(("version", 1))
+        periods = selectors.reporting_periods(FiguresVersions(shared=1, programmes=((1, 5),)))
     with CaptureQueriesContext(connection) as again:
-        kept = selectors.reporting_periods(("version", 1))
+        kept = selectors.reporting_periods(FiguresVersions(shared=1, programmes=((1, 6),)))
     assert (len(first), len(again)) == (1, 0) and kept is periods
     assert [p["name"] for p in periods] == ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4"]
-    assert selectors.reporting_periods(("version", 2)) is not periods
+    assert selectors.reporting_periods(FiguresVersions(shared=2, programmes=((1, 6),))) is not periods
 
 
 # ---------------------------------------------------------------- portfolio
@@ -212,8 +213,8 @@ def test_trees_are_remembered_until_the_data_changes():
     plan = council_plan()
     first = selectors.trees(as_at=today(), version=version())
     with CaptureQueriesContext(connection) as again:
-        assert selectors.trees(as_at=today(), version=version()) is first
-    assert len(again) == 1  # only the data version
+        assert _same(selectors.trees(as_at=today(), version=version()), first)
+    assert len(again) == 1  # only the versions
 
     record(plan.actions["triage"], 60, today())
     fresh = selectors.trees(as_at=today(), version=version())
@@ -239,12 +240,39 @@ def test_a_sign_in_does_not_change_the_data_version_so_no_dashboard_recomputes(c
     assert version() == before
 
 
+def _same(trees, others) -> bool:
+    return len(trees) == len(others) and all(a is b for a, b in zip(trees, others, strict=True))
+
+
+def test_a_save_recomputes_only_its_own_programme():
+    plan = council_plan()
+    other, _ = simple_programme("OTHER")
+    first = {t.programme_id: t for t in selectors.trees(as_at=today(), version=version())}
+
+    record(plan.actions["triage"], 60, today())
+    after = {t.programme_id: t for t in selectors.trees(as_at=today(), version=version())}
+
+    assert after[other.pk] is first[other.pk]
+    assert after[plan.programme.pk] is not first[plan.programme.pk]
+    triage = after[plan.programme.pk].results_by_key()[("action", plan.actions["triage"].pk)]
+    assert triage.percent == 60
+
+
+def test_the_estate_keeps_the_programmes_in_name_order_whichever_were_computed_first():
+    made = {name: simple_programme(name)[0] for name in ("B", "A", "C")}
+    selectors.trees([made["B"].pk], as_at=today(), version=version())  # B is kept before the others
+
+    estate = selectors.trees(as_at=today(), version=version())
+
+    assert [t.result.title for t in estate] == ["Programme A", "Programme B", "Programme C"]
+
+
 def test_the_cache_holds_a_bounded_number_of_tree_nodes(settings):
     settings.DASHBOARD_TREE_CACHE_NODES = 8  # two trees of a programme, an objective and two actions
     simple_programme("ONE")
     for days in range(5):
         selectors.trees(as_at=today() - timedelta(days=days), version=version())
-    assert [key[1] for key in selectors._cache] == [today() - timedelta(days=3), today() - timedelta(days=4)]
+    assert [key[3] for key in selectors._cache] == [today() - timedelta(days=3), today() - timedelta(days=4)]
 
 
 def test_a_tree_too_big_for_the_cache_is_computed_but_not_kept(settings):

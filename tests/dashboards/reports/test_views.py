@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from dashboards.selectors import clear_tree_cache
 from programmes.roles import CLERK, LEADERSHIP, OFFICER
 from tests.dashboards.reports.builders import URL, download, signed_in
 from tests.factories import (
@@ -57,6 +58,7 @@ def test_the_page_makes_the_same_few_queries_however_many_programmes(client, pla
         client.get(URL)
     for i in range(20):
         ProgrammeFactory(short_name=f"P{i}")
+    clear_tree_cache()  # new programmes leave the shared version, and the periods kept with it, as they were
     with CaptureQueriesContext(connection) as many:
         client.get(URL)
 
