@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0012_programme_commentary_required'),
+        ('programmes', '0013_person_pseudonymised_on_audit_redaction'),
     ]
 
     operations = [
