@@ -276,6 +276,8 @@ def history_rows(entries, *, main: str = "") -> list[HistoryRow]:
         changes, details = [], []
         for key, value in (entry.changes or {}).items():
             field = fields.get(key)
+            if getattr(field, "auto_now", False):
+                continue  # "updated at" changes with every save: the entry's own time says it
             if isinstance(value, list) and len(value) == 2 and entry.action != "downloaded":
                 changes.append(HistoryChange(_field_name(field, key), _value_words(field, value[0], names),
                                              _value_words(field, value[1], names)))

@@ -98,7 +98,9 @@ class ImportRunAdmin(admin.ModelAdmin):
             new_programme_name=form.cleaned_data["new_programme_name"],
             as_at=form.cleaned_data["as_at"], mapping=form.cleaned_data["mapping"] or None,
         )
-        obj.pk = run.pk
+        # The admin goes on to name and link `obj`: it becomes the run the service saved.
+        for field in ImportRun._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(run, field.attname))
         obj._state.adding = False
 
     def save_related(self, request, form, formsets, change):
