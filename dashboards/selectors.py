@@ -48,6 +48,7 @@ from actionplans.selectors import latest_commentary
 from governance.selectors import programme_boards, risk_counts
 from programmes import periods as calendar
 from programmes import rules
+from programmes.audit import DOWNLOADED, UPLOADED
 from programmes.choices import ObjectiveKind, Status
 from programmes.models import AuditEntry, Objective, Programme, ReportingPeriod
 from programmes.periods import Comparison, previous_period
@@ -95,15 +96,17 @@ def data_version() -> tuple:
         "programme": Programme._meta.db_table,
         "period": ReportingPeriod._meta.db_table,
     }
-    # Sign-ins and changes to accounts and roles are audited too, but no dashboard shows them.
+    # Sign-ins, changes to accounts and roles, uploads and downloads are audited too, but no dashboard
+    # shows them: a clerk downloading a report must not make every dashboard recompute.
     sql = (
-        "SELECT (SELECT MAX(id) FROM {audit} WHERE model NOT LIKE 'auth.%'), (SELECT MAX(id) FROM {action}), "
+        "SELECT (SELECT MAX(id) FROM {audit} WHERE model NOT LIKE 'auth.%%' AND action NOT IN (%s, %s)), "
+        "(SELECT MAX(id) FROM {action}), "
         "(SELECT MAX(id) FROM {progress}), (SELECT MAX(id) FROM {objective}), "
         "(SELECT COUNT(*) FROM {objective}), (SELECT MAX(id) FROM {programme}), "
         "(SELECT COUNT(*) FROM {programme}), (SELECT MAX(id) FROM {period})"
     ).format(**{k: connection.ops.quote_name(v) for k, v in tables.items()})
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql, [UPLOADED, DOWNLOADED])
         return tuple(cursor.fetchone())
 
 

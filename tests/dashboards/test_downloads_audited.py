@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from dashboards.models import ReportRun
+from dashboards.selectors import data_version
 from dashboards.snapshots import meeting_freeze, snapshot_take
 from governance.models import Board, Meeting
 from programmes.models import AuditEntry
@@ -105,3 +106,12 @@ def test_an_export_on_the_command_line_is_audited_without_a_person(plan, tmp_pat
     assert (entry.user, entry.channel, entry.model, entry.object_id) == (
         None, "command", "programmes.programme", str(plan.programme.pk))
     assert entry.changes["file name"] == "q2.csv" and entry.changes["what"] == "Exception report"
+
+
+def test_a_download_does_not_make_the_dashboards_recompute(client, plan):
+    signed_in(client, CLERK, "chloe")
+    before = data_version()
+
+    download(client, plan.programme, "csv", as_at="2024-07-15")
+
+    assert downloads() and data_version() == before
