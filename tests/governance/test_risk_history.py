@@ -4,8 +4,6 @@ number of queries however long the history."""
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from governance.models import Risk
@@ -13,6 +11,7 @@ from governance.services import risk_record_review, risk_save
 from programmes.models import Person
 from tests.factories import PersonFactory
 from tests.governance.people import *  # noqa: F403
+from tests.governance.test_query_budgets import counted
 
 pytestmark = pytest.mark.django_db
 
@@ -42,12 +41,6 @@ def test_an_officer_who_neither_owns_nor_manages_the_risk_sees_neither_it_nor_it
     response = sign_in(officer).get(reverse("risk", args=[r1(register).pk]), {"history": "all"})
 
     assert response.status_code == 403 and "Change history" not in response.content.decode()
-
-
-def counted(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_the_risk_page_costs_the_same_with_one_change_or_thirty(sign_in, register, manager):
