@@ -604,6 +604,12 @@ def measure_page(measure: Measure, *, as_at: date | None = None) -> MeasurePage:
     return MeasurePage(measure=measure, rows=rows, periods=[row.period for row in rows if not row.period.is_closed])
 
 
+def measure_children(measure: Measure) -> list:
+    """The records whose changes belong in a measure's history: its targets and values (subqueries)."""
+    return [(MeasureTarget, MeasureTarget.objects.filter(measure=measure)),
+            (MeasureValue, MeasureValue.objects.filter(measure=measure))]
+
+
 # ---------------------------------------------------------------- reports
 
 

@@ -28,6 +28,7 @@ from programmes.audit import Channel
 from programmes.forms import add_service_errors
 from programmes.permissions import can_read_everything, deny
 from programmes.roles import ADMIN, OFFICER, PROGRAMME_MANAGER, has_role
+from programmes.selectors import change_history
 
 from . import selectors
 from .forms import MeasureValueForm, MyActionsFilterForm, ProgressForm
@@ -105,7 +106,7 @@ def _render_action_page(request, action, *, form=None, conflict=None, status=200
         "page": page, "action": action, "row": selectors.action_row(action.pk),
         "can_update": can_update_action(request.user, action), "form": form, "conflict": conflict,
         "figures": page.figures, "history": page.history, "explanation": page.objective_explanation,
-        "focus_first": focus_first,
+        "focus_first": focus_first, "trail": change_history(request, action),
     }
     return render(request, ACTION_PAGE, context, status=status)
 
@@ -210,7 +211,8 @@ def _render_measure_page(request, measure, *, form=None, status=200, template=ME
         form = MeasureValueForm(periods=page.periods,
                                 initial={"period": page.periods[0].pk if page.periods else None})
     context = {"page": page, "measure": measure, "form": form, "can_enter": can_enter,
-               "home": home_link(request.user), "unit_hint": unit_hint(measure.unit)} | extra
+               "home": home_link(request.user), "unit_hint": unit_hint(measure.unit),
+               "trail": change_history(request, measure, children=selectors.measure_children(measure))} | extra
     return render(request, template, context, status=status)
 
 

@@ -19,7 +19,7 @@ from programmes.roles import ADMIN, CLERK, PROGRAMME_MANAGER, has_role
 from programmes.rules import uk_date
 
 from .models import Snapshot
-from .reports.files import FORMATS, file_name, report_file
+from .reports.files import FORMATS, download, file_name, report_file
 from .reports.model import KIND_TITLES
 from .snapshots import (
     KINDS,
@@ -76,12 +76,9 @@ def _through_service(request, form, write, next_url) -> HttpResponseRedirect | N
     return None
 
 
-def _download(report, file_format: str) -> HttpResponse:
-    chosen = FORMATS[file_format]
-    response = HttpResponse(report_file(report, file_format), content_type=chosen.media_type)
-    response["Content-Disposition"] = f'attachment; filename="{file_name(report, chosen)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _download(request, report, file_format: str, **audited) -> HttpResponse:
+    return download(report_file(report, file_format), file_format=file_format,
+                    file_name=file_name(report, FORMATS[file_format]), by=request.user, **audited)
 
 
 @require_http_methods(["GET", "POST"])
@@ -124,10 +121,13 @@ def snapshot(request, pk):
 @require_GET
 @reader_required
 def snapshot_file(request, pk, kind, file_format):
-    chosen = get_object_or_404(Snapshot.objects.only("pk", "label", "version", "reports"), pk=pk)
+    chosen = get_object_or_404(Snapshot.objects.select_related("programme").only(
+        "pk", "label", "version", "reports", "programme__name"), pk=pk)
     if kind not in KINDS or file_format not in FORMATS:
         raise Http404("There is no such file.")
-    return _download(snapshot_report(chosen, kind), file_format)
+    return _download(request, snapshot_report(chosen, kind), file_format, model="dashboards.snapshot", object_id=pk,
+                     what=f"{KIND_TITLES[kind]} from the snapshot “{chosen.label}” (version {chosen.version})",
+                     programme=chosen.programme.name)
 
 
 @require_GET
@@ -139,7 +139,8 @@ def meeting_pack(request, pk, file_format):
     report = board_pack(meeting)
     if report is None:
         raise Http404("Nothing has been frozen for this meeting yet.")
-    return _download(report, file_format)
+    return _download(request, report, file_format, model="governance.meeting", object_id=pk,
+                     what=f"Board pack: {meeting.board.name}, {uk_date(meeting.date)}")
 
 
 @require_GET

@@ -28,6 +28,7 @@ from programmes.permissions import (
     signed_in_and,
 )
 from programmes.roles import OFFICER, has_role
+from programmes.selectors import change_history
 from programmes.versions import FiguresVersions
 
 from . import selectors
@@ -255,7 +256,7 @@ def objective(request, pk, objective_id):
         return render(request, "dashboards/programme.html#tree_level", context)
     context.update(
         programme_name=tree.info[tree.result.key].title, programme_ref=tree.result.ref,
-        path=selectors.objective_path(tree, node.key),
+        path=selectors.objective_path(tree, node.key), trail=change_history(request, "programmes.objective", node.id),
     )
     return render(request, "dashboards/objective.html", context)
 

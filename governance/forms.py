@@ -4,7 +4,7 @@ service's ValidationError goes back onto the form (programmes.forms.add_service_
 from django import forms
 from django.utils import timezone
 
-from programmes.forms import DateField
+from programmes.forms import DateField, FilterForm
 from programmes.models import Objective, Person, Programme
 
 from .models import Board, BoardMembership, Meeting, Risk
@@ -130,7 +130,7 @@ class RiskReviewForm(forms.Form):
 BANDS = [("", "Any"), ("high", "High (15 to 25)"), ("medium", "Medium (5 to 12)"), ("low", "Low (1 to 4)")]
 
 
-class RegisterFilterForm(forms.Form):
+class RegisterFilterForm(FilterForm):
     q = forms.CharField(label="Reference or words in the title", required=False, max_length=200)
     programme = forms.TypedChoiceField(label="Programme", required=False, coerce=int, empty_value=None)
     owner = forms.TypedChoiceField(label="Owner", required=False, coerce=int, empty_value=None)
@@ -158,9 +158,3 @@ class RegisterFilterForm(forms.Form):
         if day and day > timezone.localdate():
             raise forms.ValidationError("The as-at date must be today or in the past")
         return day
-
-    def chosen(self) -> dict:
-        """The valid filters; invalid ones are shown as errors and left out."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {name: data.get(name) for name in self.fields if data.get(name) not in (None, "")}

@@ -22,11 +22,12 @@ from programmes.charts import chart_id
 from programmes.forms import add_service_errors
 from programmes.models import Objective, Programme
 from programmes.permissions import can_read_everything, deny, signed_in_and
+from programmes.selectors import change_history
 
 from . import selectors, services
 from .charts import board_tree, risk_heat_map
 from .forms import BoardForm, MeetingForm, MembershipForm, RegisterFilterForm, RiskReviewForm
-from .models import AssuranceSource, Board, BoardMembership, Meeting, Risk
+from .models import AssuranceSource, Board, BoardMembership, Meeting, Risk, RiskReview
 from .permissions import (
     board_editor_required,
     can_edit_boards,
@@ -202,7 +203,9 @@ def risk_detail(request, pk):
     may_review = can_review_risk(request.user, page.risk)
     if not (may_review or can_read_everything(request.user)):
         deny(request, f"may not see risk {page.risk.reference}: readers, its owner and its managers only")
-    return render(request, "governance/risk.html", {"page": page, "risk": page.risk, "can_review": may_review})
+    trail = change_history(request, page.risk, children=[(RiskReview, [review.pk for review, _ in page.reviews])])
+    return render(request, "governance/risk.html", {"page": page, "risk": page.risk, "can_review": may_review,
+                                                    "trail": trail})
 
 
 @signed_in

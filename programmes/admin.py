@@ -6,9 +6,11 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
 
 from .audit import HIDDEN, Channel, audit_record
 from .models import AuditEntry, FiguresVersion, OrgUnit, Person
+from .selectors import history_rows
 from .services import record_delete, record_save
 from .templatetags import ui
 
@@ -136,6 +138,14 @@ class AuditEntryAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     )
     list_select_related = ("user",)
     date_hierarchy = "at"
+    readonly_fields = ("in_words",)
+
+    @admin.display(description="In words")
+    def in_words(self, obj):
+        """The entry as the history panels and the audit page word it (programmes.selectors)."""
+        [row] = history_rows([obj])
+        lines = [(c.field, f"{c.old} → {c.new}") for c in row.changes] + list(row.details)
+        return format_html_join("", "<p><strong>{}</strong>: {}</p>", lines) or "No fields recorded"
 
 
 @admin.register(FiguresVersion)

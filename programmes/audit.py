@@ -5,6 +5,7 @@ programmes.middleware), so an entry can be matched with the log lines of the sam
 builds it. Entries are append-only.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -54,16 +55,64 @@ def diff(before: dict, after: dict) -> dict:
     return changes
 
 
-def audit_record(*, instance, action: str, by=None, channel: str, changes: dict | None = None) -> AuditEntry:
+def audit_event(*, action: str, channel: str, by=None, model: str = "", object_id="", object_repr: str = "",
+                changes: dict | None = None) -> AuditEntry:
+    """One entry of any kind: the service every other audit_* function and every door without a
+    saved record (a download, a refused upload) writes through."""
     return AuditEntry.objects.create(
         user=by if getattr(by, "is_authenticated", False) else None,
         channel=channel,
         action=action,
-        model=instance._meta.label_lower,
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:300],
+        model=model,
+        object_id="" if object_id is None else str(object_id),
+        object_repr=str(object_repr)[:300],
         changes=changes or {},
     )
+
+
+def audit_record(*, instance, action: str, by=None, channel: str, changes: dict | None = None) -> AuditEntry:
+    return audit_event(action=action, channel=channel, by=by, model=instance._meta.label_lower,
+                       object_id=instance.pk, object_repr=str(instance), changes=changes)
+
+
+UPLOADED = "uploaded"
+DOWNLOADED = "downloaded"
+
+
+def _size_and_digest(data) -> tuple[int, str]:
+    """Bytes, or an uploaded file read in chunks (a refused file may be far bigger than we keep)."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return len(data), hashlib.sha256(data).hexdigest()
+    digest, size = hashlib.sha256(), 0
+    data.seek(0)
+    for chunk in data.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    data.seek(0)
+    return size, digest.hexdigest()
+
+
+def audit_upload(*, by, channel: str, file_name: str, data, outcome: str, run=None) -> AuditEntry:
+    """A file someone sent in, kept or refused: who, its name, size and SHA-256, and what became of
+    it. `data` is its bytes or the uploaded file; `run` is the ImportRun that keeps it (None when it
+    was refused)."""
+    size, sha256 = _size_and_digest(data)
+    return audit_event(
+        action=UPLOADED, channel=channel, by=by, model="programmes.importrun",
+        object_id=run.pk if run is not None else "", object_repr=file_name,
+        changes={"file name": file_name[:255], "size": size, "sha256": sha256, "outcome": outcome},
+    )
+
+
+def audit_download(*, by, channel: str, what: str, file_format: str, file_name: str = "", model: str = "",
+                   object_id="", programme: str = "", details: dict | None = None) -> AuditEntry:
+    """A file someone took away (a report, a snapshot's file, a board pack, the audit trail itself):
+    who, what, its format and programme. `model` and `object_id` name the record it came from."""
+    details = {"what": what, "format": file_format, "file name": file_name, **(details or {})}
+    if programme:
+        details["programme"] = programme
+    return audit_event(action=DOWNLOADED, channel=channel, by=by, model=model, object_id=object_id,
+                       object_repr=file_name or what, changes=details)
 
 
 def audit_sign_in(*, user, method: str) -> AuditEntry:
@@ -79,11 +128,8 @@ def audit_sign_out(*, user, reason: str = "signed out") -> AuditEntry:
 def audit_failed_sign_in(*, username: str, address: str, locked_out: bool) -> AuditEntry:
     """A failed sign-in names the username that was tried, which may be nobody's."""
     username = (username or "")[:150]
-    return AuditEntry.objects.create(
-        user=None, channel=Channel.BROWSER, action="sign-in failed", model="auth.user",
-        object_id="", object_repr=username,
-        changes={"username": username, "address": address, "locked_out": locked_out},
-    )
+    return audit_event(action="sign-in failed", channel=Channel.BROWSER, model="auth.user", object_repr=username,
+                       changes={"username": username, "address": address, "locked_out": locked_out})
 
 
 def audit_bulk_created(*, instances, by=None, channel: str) -> None:

@@ -130,3 +130,51 @@ class DateField(forms.Field):
 
     def prepare_value(self, value):
         return value
+
+
+# ---------------------------------------------------------------- the audit page's filters
+
+AUDIT_ACTIONS = ("created", "updated", "deleted", "uploaded", "downloaded", "signed in", "signed out",
+                 "sign-in failed")
+
+
+class FilterForm(forms.Form):
+    """A page's filters, read from its query string."""
+
+    def chosen(self) -> dict:
+        """The valid filters, by name; invalid ones are shown as errors and left out."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) for name in self.fields if data.get(name) not in (None, "")}
+
+
+class AuditFilterForm(FilterForm):
+    """What the admins' audit page and its CSV are filtered by; every filter is optional."""
+
+    date_from = DateField(name="The first date", label="From", required=False,
+                          help_text="For example, 1 4 2025.")
+    date_to = DateField(name="The last date", label="To", required=False, help_text="For example, 30 6 2025.")
+    user = forms.TypedChoiceField(label="Who", required=False, coerce=int, empty_value=None,
+                                  error_messages={"invalid_choice": "Choose a person from the list."})
+    channel = forms.ChoiceField(label="Door", required=False,
+                                error_messages={"invalid_choice": "Choose a door from the list."})
+    action = forms.ChoiceField(label="What happened", required=False,
+                               choices=[("", "Anything")] + [(a, a.capitalize()) for a in AUDIT_ACTIONS],
+                               error_messages={"invalid_choice": "Choose what happened from the list."})
+    model = forms.ChoiceField(label="Kind of record", required=False,
+                              error_messages={"invalid_choice": "Choose a kind of record from the list."})
+    text = forms.CharField(label="Record number or words in its name", required=False, max_length=300)
+    request_id = forms.CharField(label="Request ID", required=False, max_length=100)
+
+    def __init__(self, *args, users=(), channels=(), record_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", "Anyone")] + list(users)
+        self.fields["channel"].choices = [("", "Any door")] + list(channels)
+        self.fields["model"].choices = [("", "Any kind")] + list(record_types)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", "The last date must be the same as or after the first date.")
+        return cleaned

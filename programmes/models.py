@@ -347,7 +347,7 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     channel = models.CharField(max_length=20, choices=Channel.choices)
-    # created, updated, deleted, restated, signed in, signed out, sign-in failed
+    # created, updated, deleted, signed in, signed out, sign-in failed, uploaded, downloaded
     action = models.CharField(max_length=20)
     model = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40)

@@ -3,6 +3,10 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.http import HttpResponse
+
+from programmes.audit import Channel, audit_download
+
 from .docx import render_docx
 from .model import Report
 from .pdf import fewer_collections, render_pdf
@@ -33,6 +37,19 @@ FORMATS = {
 
 def file_name(report: Report, fmt: FileFormat) -> str:
     return f"{report.file_stem}.{fmt.extension}"
+
+
+def download(content: bytes, *, file_format: str, file_name: str, by, what: str, model: str = "", object_id="",
+             programme: str = "") -> HttpResponse:
+    """A file for the browser to save, audited as downloaded: who, what, the format and the programme
+    (`model` and `object_id` name the record it came from)."""
+    audit_download(by=by, channel=Channel.BROWSER, what=what, file_format=file_format, file_name=file_name,
+                   model=model, object_id=object_id, programme=programme)
+    response = HttpResponse(content, content_type=FORMATS[file_format].media_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    # What a person may read is theirs alone: no shared cache keeps a copy.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def report_file(report: Report, file_format: str) -> bytes:

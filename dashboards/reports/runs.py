@@ -93,7 +93,8 @@ def report_run_for(user, pk: int) -> ReportRun:
 
 def report_run_file(user, pk: int) -> ReportRun:
     """The requester's own finished run, with its file. Raises ReportRun.DoesNotExist otherwise."""
-    return ReportRun.objects.only("file_format", "file_name", "content").get(
+    return ReportRun.objects.select_related("programme").only(
+        "file_format", "file_name", "content", "kind", "programme__name").get(
         pk=pk, requested_by=user, status=ReportRun.Status.DONE)
 
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from programmes.selectors import objective_label, programme_choices
 
 from .. import selectors
 from ..models import ReportRun
-from .files import FORMATS, file_name, report_file
+from .files import FORMATS, download, file_name, report_file
 from .forms import MovementForm, ReportForm
 from .model import KIND_TITLES
 from .report import build_report, movement_report
@@ -61,11 +61,9 @@ def reports(request):
         if report is None:
             raise Http404("There is no such programme, or no such objective in it.")
         chosen = FORMATS[form.cleaned_data["file_format"]]
-        response = HttpResponse(report_file(report, chosen.key), content_type=chosen.media_type)
-        response["Content-Disposition"] = f'attachment; filename="{file_name(report, chosen)}"'
-        # What a person may read is theirs alone: no shared cache keeps a copy.
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return download(report_file(report, chosen.key), file_format=chosen.key, file_name=file_name(report, chosen),
+                        by=request.user, what=report.title, model="programmes.programme",
+                        object_id=form.cleaned_data["programme"], programme=report.programme)
     objective = objective_label(form["objective"].value())
     return render(request, "dashboards/reports.html", {"form": form, "title": "Reports", "objective": objective})
 
@@ -117,11 +115,9 @@ def report_run(request, pk):
 def report_run_download(request, pk):
     """The finished file, for the requester only."""
     run = _own_run(request, pk, with_file=True)
-    response = HttpResponse(bytes(run.content), content_type=FORMATS[run.file_format].media_type)
-    response["Content-Disposition"] = f'attachment; filename="{run.file_name}"'
-    # What a person may read is theirs alone: no shared cache keeps a copy.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(bytes(run.content), file_format=run.file_format, file_name=run.file_name, by=request.user,
+                    what=KIND_TITLES.get(run.kind, "Report"), model="dashboards.reportrun", object_id=run.pk,
+                    programme=run.programme.name if run.programme_id else "All programmes")
 
 
 @require_GET

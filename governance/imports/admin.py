@@ -12,8 +12,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from programmes.admin import ServiceAdminMixin
+from programmes.audit import Channel
 from programmes.models import ImportMapping, ImportRun
 
+from .forms import AuditedUpload
 from .readers import ImportRejected, check_size, file_format
 from .service import (
     import_run_confirm,
@@ -24,7 +27,8 @@ from .service import (
 from .summary import KINDS, change_text
 
 
-class ImportUploadForm(forms.ModelForm):
+class ImportUploadForm(AuditedUpload, forms.ModelForm):
+    channel = Channel.ADMIN
     upload = forms.FileField(label="File (.xlsx or .csv)")
 
     class Meta:
@@ -66,7 +70,9 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["form"] = ImportRunChangeForm if obj else ImportUploadForm
-        return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
+        form.uploaded_by = request.user  # a class made for this request (modelform_factory)
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -92,7 +98,9 @@ class ImportRunAdmin(admin.ModelAdmin):
             new_programme_name=form.cleaned_data["new_programme_name"],
             as_at=form.cleaned_data["as_at"], mapping=form.cleaned_data["mapping"] or None,
         )
-        obj.pk = run.pk
+        # The admin goes on to name and link `obj`: it becomes the run the service saved.
+        for field in ImportRun._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(run, field.attname))
         obj._state.adding = False
 
     def save_related(self, request, form, formsets, change):
@@ -149,11 +157,13 @@ class ImportRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportMapping)
-class ImportMappingAdmin(admin.ModelAdmin):
+class ImportMappingAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """A remembered mapping changed, added or deleted here is audited, as the import's own saves are."""
+
     list_display = ("programme", "sheet_key", "updated_at", "updated_by")
     list_select_related = ("programme", "updated_by")
     readonly_fields = ("updated_at", "updated_by")
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, obj, m2m):
         obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        super().service_save(request, obj, m2m)

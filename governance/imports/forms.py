@@ -3,11 +3,29 @@
 
 from django import forms
 
+from programmes.audit import Channel
 from programmes.forms import DateField
 from programmes.models import Programme
 
+from .service import import_upload_refused
 
-class ImportUploadForm(forms.Form):
+
+class AuditedUpload:
+    """A form with an `upload` file whose own checks refuse it (empty, wrong kind, too big, or the
+    choices sent with it) still audits the upload, with why. The view or admin sets `uploaded_by`."""
+
+    uploaded_by = None
+    channel = Channel.BROWSER
+
+    def full_clean(self):
+        super().full_clean()
+        upload = self.files.get("upload") if self.is_bound else None
+        if upload is not None and self._errors:
+            import_upload_refused(upload=upload, by=self.uploaded_by, channel=self.channel,
+                                  reasons=[message for messages in self._errors.values() for message in messages])
+
+
+class ImportUploadForm(AuditedUpload, forms.Form):
     upload = forms.FileField(
         label="File to import",
         error_messages={"required": "Choose a CSV file or an Excel workbook to import.",

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from actionplans.rollup import refresh_programmes, settings_for
 from programmes import rules
-from programmes.audit import Channel
+from programmes.audit import Channel, audit_upload
 from programmes.choices import PercentMethod
 from programmes.fiscal import financial_year_start
 from programmes.models import ImportMapping, ImportRun, Programme
@@ -257,34 +257,51 @@ def mappings_for(programme: Programme | None, explicit: dict | None) -> dict:
     return remembered
 
 
-def mapping_save(*, programme: Programme, mapping: dict, by=None) -> None:
-    """Remember the admin's corrections: {sheet key: {heading: field}}."""
+def mapping_save(*, programme: Programme, mapping: dict, by=None, channel: str = Channel.IMPORT) -> None:
+    """Remember the admin's corrections: {sheet key: {heading: field}}, each sheet's audited."""
     user = by if getattr(by, "is_authenticated", False) else None
     for key, columns in mapping.items():
         current = ImportMapping.objects.filter(programme=programme, sheet_key=key).first()
-        merged = {**(current.mapping if current else {}), **columns}
-        ImportMapping.objects.update_or_create(programme=programme, sheet_key=key,
-                                               defaults={"mapping": merged, "updated_by": user})
+        remembered = current or ImportMapping(programme=programme, sheet_key=key)
+        merged = {**remembered.mapping, **columns}
+        if current is not None and merged == current.mapping:
+            continue
+        remembered.mapping, remembered.updated_by = merged, user
+        save_with_audit(remembered, by=by, channel=channel)
 
 
 # ---------------------------------------------------------------- runs (the browser and the admin)
 
 
+def import_upload_refused(*, upload, by, channel: str, reasons) -> None:
+    """A file refused at the door (its kind, its size, or the choices sent with it) is audited as an
+    upload too, with why: a hostile file leaves a trace even though nothing keeps it."""
+    audit_upload(by=by, channel=channel, file_name=getattr(upload, "name", ""), data=upload,
+                 outcome="refused: " + " ".join(str(reason) for reason in reasons))
+
+
 def import_run_create(*, data: bytes, file_name: str, by=None, programme: Programme | None = None,
                       new_programme_name: str = "", as_at: date | None = None,
-                      mapping: dict | None = None) -> ImportRun:
-    """Keep the upload and queue its preview. The size limit is checked here, before anything else."""
+                      mapping: dict | None = None, channel: str = Channel.ADMIN) -> ImportRun:
+    """Keep the upload, audit it and queue its preview. The size limit is checked here, before anything
+    else."""
+    refusal = None
     try:
         check_size(data)
     except ImportRejected as rejected:
-        raise ValidationError(str(rejected)) from None
-    if programme is None and not new_programme_name.strip():
-        raise ValidationError("Choose the programme to import into, or give a name for a new one.")
+        refusal = str(rejected)
+    if refusal is None and programme is None and not new_programme_name.strip():
+        refusal = "Choose the programme to import into, or give a name for a new one."
+    if refusal:
+        audit_upload(by=by, channel=channel, file_name=file_name, data=data, outcome=f"refused: {refusal}")
+        raise ValidationError(refusal)
     user = by if getattr(by, "is_authenticated", False) else None
     run = ImportRun.objects.create(
         programme=programme, new_programme_name=new_programme_name.strip(), created_by=user,
         file_name=file_name[:255], file_size=len(data), data=data, as_at=as_at, mapping=mapping or {},
     )
+    audit_upload(by=by, channel=channel, file_name=file_name, data=data, run=run,
+                 outcome=f"kept as import {run.pk}, to be checked")
     import_run_queue(run, commit=False)
     return run
 
@@ -405,9 +422,11 @@ def import_run_start(*, data: bytes, file_name: str, by, programme: Programme | 
         if refusal:
             errors[refusal[0]] = refusal[1]
     if errors:
+        audit_upload(by=by, channel=Channel.BROWSER, file_name=file_name, data=data,
+                     outcome="refused: " + " ".join(errors.values()))
         raise ValidationError(errors)
     return import_run_create(data=data, file_name=file_name, by=by, programme=programme,
-                             new_programme_name=new_programme_name, as_at=as_at)
+                             new_programme_name=new_programme_name, as_at=as_at, channel=Channel.BROWSER)
 
 
 def import_run_confirm(run: ImportRun) -> bool:

@@ -71,6 +71,7 @@ def import_list(request):
 @require_http_methods(["GET", "POST"])
 def import_new(request):
     form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
+    form.uploaded_by = request.user
     if request.method == "POST" and form.is_valid():
         try:
             run = import_run_start(by=request.user, **form.service_kwargs())

@@ -120,7 +120,7 @@ def _reads_everything(user) -> bool:
 
 
 def _imports(user) -> bool:
-    """Imports are the programme office's: the same role the import pages require."""
+    """Imports and the audit trail are the programme office's: the role their pages require."""
     return has_role(user, ADMIN)
 
 
@@ -147,6 +147,7 @@ NAVIGATION = (
     ("Reports", "reports", _reports),
     ("Set up", "setup_home", _sets_up),
     ("Import", "import", _imports),
+    ("Audit trail", "audit", _imports),
     ("Admin", "admin:index", _administers),
 )
 

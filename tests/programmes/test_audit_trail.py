@@ -129,3 +129,25 @@ def test_deleting_a_role_in_the_admin_is_audited(admin_client):
 
     assert not Group.objects.filter(pk=role.pk).exists()
     assert AuditEntry.objects.filter(model="auth.group", object_id=str(role.pk), action="deleted").exists()
+
+
+def test_giving_a_person_a_permission_of_their_own_in_the_admin_is_audited(admin_client, admin_user):
+    olly = UserFactory(username="olly.officer", first_name="Olly", last_name="Officer")
+    permission = Permission.objects.get(codename="view_auditentry")
+    data = {
+        "username": "olly.officer", "first_name": "Olly", "last_name": "Officer", "email": olly.email,
+        "is_active": "on", "user_permissions": [permission.pk],
+        "date_joined_0": "2024-04-01", "date_joined_1": "09:00:00",
+    }
+
+    response = admin_client.post(reverse("admin:auth_user_change", args=[olly.pk]), data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.get(model="auth.user", object_id=str(olly.pk), action="updated")
+    assert entry.changes["user_permissions"] == [[], [permission.pk]]
+
+
+def test_the_admins_entry_page_words_the_changes_as_the_history_panels_do(admin_client, entry):
+    response = admin_client.get(reverse("admin:programmes_auditentry_change", args=[entry.pk]))
+
+    assert "<strong>First name</strong>: Oli → Olly" in response.content.decode()

@@ -11,6 +11,7 @@ from dashboards.reports.model import ACTION_PLAN, KIND_TITLES
 from dashboards.reports.pdf import fewer_collections
 from dashboards.reports.report import ESTATE_KINDS, build_report
 from dashboards.snapshots import snapshot_report
+from programmes.audit import Channel, audit_download
 from programmes.models import Objective, Programme
 
 
@@ -45,7 +46,8 @@ class Command(BaseCommand):
             frozen = Snapshot.objects.filter(pk=snapshot).first()
             if frozen is None:
                 raise CommandError(f"There is no snapshot {snapshot}.")
-            self._write(snapshot_report(frozen, kind), file_format, output)
+            self._write(snapshot_report(frozen, kind), file_format, output, model="dashboards.snapshot",
+                        object_id=frozen.pk)
             return
         if all_programmes:
             if kind not in ESTATE_KINDS:
@@ -76,11 +78,15 @@ class Command(BaseCommand):
                                   objective_id=objective_id)
         if report is None:
             raise CommandError("There is nothing to report: no programme has been set up.")
-        self._write(report, file_format, output)
+        self._write(report, file_format, output, model="programmes.programme" if found[0] else "",
+                    object_id=found[0] or "")
 
-    def _write(self, report, file_format, output):
+    def _write(self, report, file_format, output, *, model, object_id):
         path = Path(output)
         path.write_bytes(report_file(report, file_format))
+        # An export by the command line is a download like any other: in the trail, without a person.
+        audit_download(by=None, channel=Channel.COMMAND, what=report.title, file_format=file_format,
+                       file_name=path.name, model=model, object_id=object_id, programme=report.programme)
         counts = "; ".join(f"{section.title}: {len(section.rows)}" for section in report.sections)
         self.stdout.write(f"Wrote {report.title} for {report.programme} as at {report.as_at_shown} "
                           f"({len(report.rows)} rows. {counts}) to {path}")

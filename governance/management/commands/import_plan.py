@@ -19,6 +19,7 @@ from django.db.models import Q
 from governance.imports.issues import Issue
 from governance.imports.service import ImportResult, import_commit, import_preview
 from governance.imports.summary import summary_text
+from programmes.audit import Channel, audit_upload
 from programmes.models import Programme
 
 
@@ -60,10 +61,15 @@ class Command(BaseCommand):
             choices["objective_title"] = objective_name
         options = dict(data=file.read_bytes(), file_name=file.name, programme=found,
                        new_programme_name="" if found else programme, as_at=as_at, options=choices)
+        by = find_user(user)
         if dry_run:
             result = import_preview(**options)
         else:
-            result = import_commit(by=find_user(user), **options)
+            result = import_commit(by=by, **options)
+        # A file read from the command line is an upload like the browser's: in the trail, with what became of it.
+        outcome = ("imported" if result.committed else "checked, not imported (dry run)" if dry_run and result.ok
+                   else f"not imported: {len(result.errors)} error{'s' if len(result.errors) != 1 else ''}")
+        audit_upload(by=by, channel=Channel.COMMAND, file_name=file.name, data=options["data"], outcome=outcome)
         return self.finish(result, format)
 
     def refused(self, file_name: str, message: str, dry_run: bool, as_at) -> ImportResult:
