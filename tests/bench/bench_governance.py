@@ -2,7 +2,8 @@
 
 (a) Taking a snapshot of the largest programme (about 430 actions): every report kind built and kept.
 (b) The board pack PDF of a meeting whose board oversees the three largest programmes, from their
-    snapshots (the freeze is timed apart).
+    snapshots (the freeze is timed apart): the median of 3, in wall-clock and CPU seconds (the CPU figure
+    moves less when other work shares the machine).
 (c) An update round over every programme: each officer's digest built and rendered as an e-mail
     (plain text and HTML), not sent.
 Each timing starts with the dashboards' tree cache empty.
@@ -20,6 +21,9 @@ from dashboards.snapshots import board_pack, meeting_freeze, snapshot_take
 from governance.models import Board, Meeting, UpdateRound
 from governance.rounds.services import FIRST, digests, email_for
 from programmes.models import Programme, ReportingPeriod
+from tests.bench import median
+
+RUNS = 3
 
 
 def _timed(fn):
@@ -27,6 +31,14 @@ def _timed(fn):
     started = time.perf_counter()
     result = fn()
     return time.perf_counter() - started, result
+
+
+def _timed_cpu(fn):
+    """(wall seconds, CPU seconds of this process, result) of one call, from cold."""
+    selectors.clear_tree_cache()
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
 def run(context) -> dict:
@@ -44,8 +56,11 @@ def run(context) -> dict:
     elapsed, _ = _timed(lambda: meeting_freeze(meeting, channel="command"))
     figures["board_pack_freeze_s"] = round(elapsed, 3)
     figures["board_pack_actions"] = sum(n for _, n in sizes[:3])
-    elapsed, pdf = _timed(lambda: render_pdf(board_pack(meeting)))
-    figures.update(board_pack_pdf_s=round(elapsed, 3), board_pack_pdf_kb=round(len(pdf) / 1024))
+    runs = [_timed_cpu(lambda: render_pdf(board_pack(meeting))) for _ in range(RUNS)]
+    pdf = runs[0][2]
+    figures.update(board_pack_pdf_s=round(median([wall for wall, _, _ in runs]), 3),
+                   board_pack_pdf_cpu_s=round(median([cpu for _, cpu, _ in runs]), 3),
+                   board_pack_pdf_kb=round(len(pdf) / 1024))
 
     period = ReportingPeriod.objects.filter(kind="quarter", start__lte=today).order_by("-start").first()
     round_ = UpdateRound.objects.create(title="Bench round", cut_off=today + timedelta(days=5), period=period)

@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 
+import pydyf
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
@@ -308,6 +309,34 @@ def test_tagged_pdf_with_structure_tree_and_language(sample):
     assert figures and all(str(d.get("/Alt", "")).startswith("RAG distribution of") for d in figures)
 
 
+def test_each_tagged_element_points_at_the_page_its_words_are_on(long):
+    pdf_reader = reader(long[1])
+    nums = pdf_reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    pages = dict(zip(nums[::2], nums[1::2], strict=True))
+    assert len(pdf_reader.pages) >= 3 and sorted(pages) == list(range(len(pdf_reader.pages)))
+    for number, page in enumerate(pdf_reader.pages):
+        elements = [element.get_object() for element in pages[number]]
+        assert elements and all(e.raw_get("/Pg").idnum == page.indirect_reference.idnum for e in elements), number
+
+
+def test_pdf_page_references_are_kept_until_a_page_is_added():
+    document = pydyf.PDF()
+
+    def add_page():
+        document.add_page(pydyf.Dictionary({"Type": "/Page", "Parent": document.pages.reference}))
+
+    def expected():
+        return tuple(f"{number} 0 R".encode("ascii") for number in document.pages["Kids"][::3])
+
+    for _ in range(3):
+        add_page()
+    first = document.page_references
+    assert first == expected() and len(first) == 3
+    assert document.page_references is first  # not built again at every read
+    add_page()
+    assert document.page_references == expected() and len(document.page_references) == 4
+
+
 def test_document_title_is_set_and_shown(sample):
     report, data = sample
     pdf_reader = reader(data)
@@ -342,6 +371,16 @@ def test_script_in_a_title_is_printed_as_words_not_run(no_network, tmp_path):
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
                           text=True).stdout
     assert "<script>alert(1)</script>" in text  # escaped: shown, never parsed as an element
+
+
+def test_a_commentary_of_one_paragraph_is_its_words_in_the_cell():
+    one = row("OBJ1.Q", commentary_html="<p>Recruitment <strong>paused</strong>.</p>")
+    two = row("OBJ1.T", commentary_html="<p>First.</p><p>Second.</p>")
+    listed = row("OBJ1.U", commentary_html="<p>Done:</p><ul><li>this</li></ul>")
+    html = render_html(sample_report(extra_rows=[one, two, listed]))
+    assert '<td class="commentary">Recruitment <strong>paused</strong>.</td>' in html
+    assert '<td class="commentary"><p>First.</p><p>Second.</p></td>' in html
+    assert '<td class="commentary"><p>Done:</p><ul><li>this</li></ul></td>' in html
 
 
 def test_commentary_is_sanitised_again_before_it_is_trusted():
