@@ -199,6 +199,24 @@ def install(watches, *, using: str = "default") -> int:
     return changed
 
 
+def uninstall(*, using: str = "default") -> None:
+    """Drop every figures version trigger and the function they call (migration 0014 unapplied)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE %s", [f"{PREFIX}%"])
+            for trigger, table in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER {trigger} ON {table}")
+            cursor.execute("SELECT proname FROM pg_proc WHERE proname LIKE %s", [f"{PREFIX}%"])
+            for (function,) in cursor.fetchall():
+                cursor.execute(f"DROP FUNCTION {function}()")
+            cursor.execute("DROP FUNCTION IF EXISTS figures_version_bump(bigint[])")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{PREFIX}%"])
+            for (trigger,) in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER {trigger}")
+
+
 def _installed(cursor, vendor: str, table: str) -> set[str]:
     if vendor == "postgresql":
         cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE %s",
