@@ -213,14 +213,15 @@ def _flush_redis(url: str) -> None:
     redis.Redis.from_url(url).flushdb()
 
 
-def _warm(base: str, session: str, programmes: list[int]) -> None:
-    """Each page once, so the rush starts from a warm cache as a working day would (the first rush
-    save makes the figures stale again)."""
-    from tests.bench.bench_dashboards import _fetch
+def _warm(base: str, session: str, programmes: list[int], workers: int) -> None:
+    """Every page on every worker, as the dashboards bench does, so the rush starts from a warm cache as a
+    working day would (each gunicorn worker keeps its own computed figures; the first rush save makes
+    its programme's stale again)."""
+    from tests.bench.bench_dashboards import WARMUP_ROUNDS, _concurrently, _fetch
 
-    _fetch(f"{base}/dashboards/", session)
-    for pk in programmes:
-        _fetch(f"{base}/dashboards/programmes/{pk}/", session)
+    _concurrently(lambda i: _fetch(f"{base}/dashboards/", session), workers, WARMUP_ROUNDS)
+    _concurrently(lambda i: _fetch(f"{base}/dashboards/programmes/{programmes[i % len(programmes)]}/", session),
+                  workers, WARMUP_ROUNDS * len(programmes))
 
 
 def _locust(base: str, plan_path: Path, users: int, seconds: int, env: dict) -> subprocess.CompletedProcess:
@@ -276,7 +277,7 @@ def run(context=None) -> dict:
         server = start_gunicorn(env, port, workers, access_log=log)
         try:
             if setup["warm_session"]:
-                _warm(base, setup["warm_session"], setup["programmes"])
+                _warm(base, setup["warm_session"], setup["programmes"], workers)
             warm_lines = len(log.read_text().splitlines()) if log.exists() else 0
             finished = _locust(base, plan_path, len(setup["officers"]) + len(setup["leaders"]), seconds, env)
         finally:
