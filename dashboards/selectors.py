@@ -308,17 +308,27 @@ class Portfolio:
         return [self.summary(tree) for tree in self.trees]
 
 
-def portfolio(*, as_at: date, periods: list[dict], version: FiguresVersions) -> Portfolio:
+def portfolio(*, as_at: date, periods: list[dict], version: FiguresVersions, programme_ids=None) -> Portfolio:
+    """Every programme (or these: `programme_ids`) on the date and at the comparison date."""
     since = previous_period(as_at, periods)
-    now = trees(as_at=as_at, version=version)
-    before = {t.programme_id: t for t in trees(as_at=since.on, version=version)} if now else {}
+    now = trees(programme_ids, as_at=as_at, version=version)
+    before = {t.programme_id: t for t in trees(programme_ids, as_at=since.on, version=version)} if now else {}
+    total = distribution_total(tree.result.distribution for tree in now)
+    return Portfolio(as_at, since, now, before, total, portfolio_chart(total))
+
+
+def distribution_total(distributions) -> dict:
+    """Programmes' counts of actions by colour, added up."""
     total = dict.fromkeys(rules.RAG_ORDER, 0)
-    for tree in now:
-        for rag, count in tree.result.distribution.items():
+    for distribution in distributions:
+        for rag, count in distribution.items():
             total[rag] += count
-    chart = charts.rag_distribution_bar(total, cid=charts.chart_id("distribution", "portfolio"),
-                                        subject="every programme")
-    return Portfolio(as_at, since, now, before, total, chart)
+    return total
+
+
+def portfolio_chart(total: dict) -> charts.Chart:
+    return charts.rag_distribution_bar(total, cid=charts.chart_id("distribution", "portfolio"),
+                                       subject="every programme")
 
 
 # ---------------------------------------------------------------- exceptions

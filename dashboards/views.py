@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from actionplans.permissions import require_programme_reader
+from programmes.periods import previous_period
 from programmes.permissions import (
     can_read_everything,
     can_set_up_programme,
@@ -149,8 +150,10 @@ def portfolio(request):
     as_at = _as_at(request)
 
     def build():
-        data = selectors.portfolio(as_at=as_at.on, periods=as_at.periods, version=as_at.version)
-        return {"title": "Portfolio", "portfolio": data, "rows": _portfolio_rows(data, as_at)}
+        since = previous_period(as_at.on, as_at.periods)
+        rows, total = _portfolio_rows(as_at, since)
+        return {"title": "Portfolio", "since": since, "rows": rows,
+                "distribution_chart": selectors.portfolio_chart(total)}
 
     return _figures_page(request, "dashboards/portfolio.html", as_at, _query(request, AS_AT_PARAMS), build)
 
@@ -158,24 +161,27 @@ def portfolio(request):
 PORTFOLIO_ROW = "dashboards/portfolio.html#programme_row"
 
 
-def _portfolio_rows(data: selectors.Portfolio, as_at: AsAt) -> list[str]:
-    """Each programme's row, kept per its own version: after a save only that programme's row is made
-    again (its summary reads every action of both its trees), the others are read back in one go."""
-    keys = {tree.programme_id: _content_key(PORTFOLIO_ROW, (tree.programme_id, data.since.on), as_at,
-                                            [tree.programme_id]) for tree in data.trees}
+def _portfolio_rows(as_at: AsAt, since) -> tuple[list[str], dict]:
+    """Each programme's row and its counts by colour, kept per its own version (in Django's cache, shared
+    by every process): after a save only that programme's trees are computed and its row made again, by
+    whichever process asks first; the others are read back in one go. Also the counts added up."""
+    ids = as_at.version.programme_ids
+    keys = {pk: _content_key(PORTFOLIO_ROW, (pk, since.on, "with counts"), as_at, [pk]) for pk in ids}
     kept = cache.get_many(list(keys.values()))
-    rows, made = [], {}
-    for tree in data.trees:
-        key = keys[tree.programme_id]
-        if key not in kept:
+    missing = [pk for pk in ids if keys[pk] not in kept]
+    if missing:
+        data = selectors.portfolio(as_at=as_at.on, periods=as_at.periods, version=as_at.version,
+                                   programme_ids=missing)
+        made = {}
+        for tree in data.trees:
             summary = data.summary(tree)
             _link([summary.row], as_at)
-            html = render_to_string(PORTFOLIO_ROW, {"summary": summary, "since": data.since, "as_at": as_at})
-            made[key] = kept[key] = INDENTATION.sub("\n", html)
-        rows.append(mark_safe(kept[key]))
-    if made:
+            html = render_to_string(PORTFOLIO_ROW, {"summary": summary, "since": since, "as_at": as_at})
+            made[keys[tree.programme_id]] = (INDENTATION.sub("\n", html), dict(tree.result.distribution))
         cache.set_many(made, CACHE_SECONDS)
-    return rows
+        kept.update(made)
+    shown = [kept[keys[pk]] for pk in ids if keys[pk] in kept]  # one deleted since the versions were read: gone
+    return [mark_safe(html) for html, _ in shown], selectors.distribution_total(counts for _, counts in shown)
 
 
 @reader_required

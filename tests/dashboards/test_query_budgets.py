@@ -171,3 +171,25 @@ def test_after_a_save_the_portfolio_makes_again_only_the_row_of_the_programme_sa
     assert made == [saved_in.pk]
     assert all(f'data-ref="{other.programme.short_name}"' in body for other in others)
     assert len(queries) <= PORTFOLIO_AFTER_SAVE_BUDGET
+
+
+def test_a_process_without_trees_computes_only_the_programme_saved_in(director, monkeypatch):
+    """Several web processes share Django's cache (Redis): the rows one made are not made again by
+    another that has none of the trees in its own memory; after a save only that programme's are."""
+    programmes = [Programme(2) for _ in range(3)]
+    assert director.get(reverse("portfolio")).status_code == 200  # "process A" makes every row
+    selectors.clear_tree_cache()  # "process B": the same shared cache, no trees of its own
+    computed, compute = [], selectors.compute_trees
+
+    def counted(programme_ids, **kwargs):
+        computed.append(sorted(programme_ids))
+        return compute(programme_ids, **kwargs)
+
+    monkeypatch.setattr(selectors, "compute_trees", counted)
+    saved_in = programmes[1]
+    ProgressUpdateFactory(action=saved_in.action, percent=55, effective_date=timezone.localdate())
+
+    body = director.get(reverse("portfolio")).content.decode()
+
+    assert computed == [[saved_in.pk], [saved_in.pk]]  # its trees today and at the comparison date
+    assert all(f'data-ref="{p.programme.short_name}"' in body for p in programmes)
