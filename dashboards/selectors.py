@@ -297,8 +297,6 @@ class Portfolio:
     since: Comparison
     trees: list[ProgrammeTree]  # by programme name
     before: dict  # programme id -> its tree on the comparison date
-    distribution: dict
-    distribution_chart: charts.Chart
 
     def summary(self, tree: ProgrammeTree) -> ProgrammeSummary:
         return programme_summary(tree, self.before.get(tree.programme_id), as_at=self.as_at, since=self.since)
@@ -307,14 +305,21 @@ class Portfolio:
     def programmes(self) -> list[ProgrammeSummary]:
         return [self.summary(tree) for tree in self.trees]
 
+    @cached_property
+    def distribution(self) -> dict:
+        return distribution_total(tree.result.distribution for tree in self.trees)
+
+    @cached_property
+    def distribution_chart(self) -> charts.Chart:
+        return portfolio_chart(self.distribution)
+
 
 def portfolio(*, as_at: date, periods: list[dict], version: FiguresVersions, programme_ids=None) -> Portfolio:
     """Every programme (or these: `programme_ids`) on the date and at the comparison date."""
     since = previous_period(as_at, periods)
     now = trees(programme_ids, as_at=as_at, version=version)
     before = {t.programme_id: t for t in trees(programme_ids, as_at=since.on, version=version)} if now else {}
-    total = distribution_total(tree.result.distribution for tree in now)
-    return Portfolio(as_at, since, now, before, total, portfolio_chart(total))
+    return Portfolio(as_at, since, now, before)
 
 
 def distribution_total(distributions) -> dict:
