@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import connection, models
 from django.utils import timezone
@@ -182,15 +183,26 @@ class Redaction:
             return [self.apply(v) for v in value]
         if not isinstance(value, str):
             return value
-        whole = {old.casefold(): new for old, new in self.whole.items() if old}
-        if value.casefold() in whole:
-            return whole[value.casefold()]
-        olds = sorted((old for old in self.within if old), key=len, reverse=True)
-        if not olds:
+        if value.casefold() in self._whole_by_fold:
+            return self._whole_by_fold[value.casefold()]
+        if self._within_pattern is None:
             return value
-        by_fold = {old.casefold(): self.within[old] for old in olds}
-        pattern = re.compile("|".join(re.escape(old) for old in olds), re.IGNORECASE)
-        return pattern.sub(lambda match: by_fold[match.group(0).casefold()], value)
+        return self._within_pattern.sub(lambda match: self._within_by_fold[match.group(0).casefold()], value)
+
+    # Worked out once per redaction, not once for every string of every entry it rewrites.
+    @cached_property
+    def _whole_by_fold(self) -> dict:
+        return {old.casefold(): new for old, new in self.whole.items() if old}
+
+    @cached_property
+    def _within_by_fold(self) -> dict:
+        return {old.casefold(): new for old, new in self.within.items() if old}
+
+    @cached_property
+    def _within_pattern(self):
+        """The longest first, so that a name inside a longer one is not replaced on its own."""
+        olds = sorted((old for old in self.within if old), key=len, reverse=True)
+        return re.compile("|".join(re.escape(old) for old in olds), re.IGNORECASE) if olds else None
 
 
 def audit_redact(entries, *, redaction: Redaction) -> int:
