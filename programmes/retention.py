@@ -23,7 +23,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .audit import HIDDEN, REMOVED, Channel, Redaction, audit_record, audit_redact, end_of_day
+from .audit import (
+    HIDDEN,
+    REMOVED,
+    Channel,
+    Redaction,
+    audit_event,
+    audit_record,
+    audit_redact,
+    end_of_day,
+)
 from .models import AuditEntry, ImportRun, Objective, Person
 
 PSEUDONYM_PREFIX = "Former officer"
@@ -238,8 +247,7 @@ def import_files_forget(today: date, *, dry_run: bool = False, channel=Channel.T
 
 def _audit_housekeeping(*, action: str, what: str, changes: dict, channel) -> None:
     """An entry for a night's forgetting of records that are nobody's in particular."""
-    AuditEntry.objects.create(channel=channel, action=action, model=AuditEntry._meta.label_lower, object_id="",
-                              object_repr=what, changes=changes)
+    audit_event(action=action, channel=channel, model=AuditEntry._meta.label_lower, object_repr=what, changes=changes)
 
 
 def sign_in_addresses_forget(today: date, *, dry_run: bool = False, channel=Channel.TASK) -> int:
