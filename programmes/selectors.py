@@ -3,7 +3,7 @@
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from functools import cache
 
 from django.apps import apps
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from . import rules
+from .audit import end_of_day
 from .models import AuditEntry, Objective, Person, Programme
 from .roles import ADMIN, PROGRAMME_MANAGER, has_role
 
@@ -304,7 +305,7 @@ def audit_entries(*, date_from=None, date_to=None, user=None, channel="", action
     if date_from:
         entries = entries.filter(at__gte=timezone.make_aware(datetime.combine(date_from, time.min)))
     if date_to:
-        entries = entries.filter(at__lt=timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min)))
+        entries = entries.filter(at__lt=end_of_day(date_to))
     if user is not None:
         entries = entries.filter(user=user)
     if channel:
