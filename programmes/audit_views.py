@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from . import rules
 from .audit import Channel, audit_download
 from .forms import AuditFilterForm
+from .middleware import as_attachment
 from .permissions import require_role, signed_in_and
 from .roles import ADMIN
 from .selectors import audit_entries, history_rows, record_types
@@ -81,7 +82,5 @@ def audit_trail_csv(request):
     audit_download(by=request.user, channel=Channel.BROWSER, what="Audit trail", file_format="csv",
                    file_name=file_name, model="programmes.auditentry",
                    details={"filters": request.GET.urlencode()} if chosen else None)
-    response = StreamingHttpResponse(_csv_lines(audit_entries(**chosen)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return as_attachment(StreamingHttpResponse(_csv_lines(audit_entries(**chosen)),
+                                               content_type="text/csv; charset=utf-8"), file_name)

@@ -45,6 +45,14 @@ def _is_static(request) -> bool:
     return request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/"))
 
 
+def as_attachment(response, file_name: str):
+    """Make a response a file for the browser to save, never kept by a shared cache: what a person may
+    read is theirs alone. Every download goes through here."""
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 class ResponseHeadersMiddleware:
     """What Django's own middleware does not add.
 

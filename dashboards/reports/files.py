@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 
 from programmes.audit import Channel, audit_download
+from programmes.middleware import as_attachment
 
 from .docx import render_docx
 from .model import Report
@@ -45,11 +46,7 @@ def download(content: bytes, *, file_format: str, file_name: str, by, what: str,
     (`model` and `object_id` name the record it came from)."""
     audit_download(by=by, channel=Channel.BROWSER, what=what, file_format=file_format, file_name=file_name,
                    model=model, object_id=object_id, programme=programme)
-    response = HttpResponse(content, content_type=FORMATS[file_format].media_type)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    # What a person may read is theirs alone: no shared cache keeps a copy.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return as_attachment(HttpResponse(content, content_type=FORMATS[file_format].media_type), file_name)
 
 
 def report_file(report: Report, file_format: str) -> bytes:
