@@ -188,8 +188,7 @@ def install(watches, *, using: str = "default") -> int:
             if existing == wanted:
                 continue
             for trigger in existing:
-                cursor.execute(f"DROP TRIGGER {trigger} ON {watch.table}" if vendor == "postgresql"
-                               else f"DROP TRIGGER {trigger}")
+                _drop(cursor, vendor, trigger, watch.table)
             for statement in statements:
                 cursor.execute(statement)
             changed += 1
@@ -202,19 +201,24 @@ def install(watches, *, using: str = "default") -> int:
 def uninstall(*, using: str = "default") -> None:
     """Drop every figures version trigger and the function they call (migration 0014 unapplied)."""
     connection = connections[using]
+    vendor = connection.vendor
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if vendor == "postgresql":
             cursor.execute("SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE %s", [f"{PREFIX}%"])
-            for trigger, table in cursor.fetchall():
-                cursor.execute(f"DROP TRIGGER {trigger} ON {table}")
+        else:
+            cursor.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                           [f"{PREFIX}%"])
+        for trigger, table in cursor.fetchall():
+            _drop(cursor, vendor, trigger, table)
+        if vendor == "postgresql":
             cursor.execute("SELECT proname FROM pg_proc WHERE proname LIKE %s", [f"{PREFIX}%"])
             for (function,) in cursor.fetchall():
                 cursor.execute(f"DROP FUNCTION {function}()")
             cursor.execute("DROP FUNCTION IF EXISTS figures_version_bump(bigint[])")
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{PREFIX}%"])
-            for (trigger,) in cursor.fetchall():
-                cursor.execute(f"DROP TRIGGER {trigger}")
+
+
+def _drop(cursor, vendor: str, trigger: str, table: str) -> None:
+    cursor.execute(f"DROP TRIGGER {trigger} ON {table}" if vendor == "postgresql" else f"DROP TRIGGER {trigger}")
 
 
 def _installed(cursor, vendor: str, table: str) -> set[str]:
