@@ -273,11 +273,12 @@ def mapping_save(*, programme: Programme, mapping: dict, by=None, channel: str =
 # ---------------------------------------------------------------- runs (the browser and the admin)
 
 
-def import_upload_refused(*, upload, by, channel: str, reasons) -> None:
+def import_upload_refused(*, upload, by, channel: str, reasons, file_name: str | None = None) -> None:
     """A file refused at the door (its kind, its size, or the choices sent with it) is audited as an
-    upload too, with why: a hostile file leaves a trace even though nothing keeps it."""
-    audit_upload(by=by, channel=channel, file_name=getattr(upload, "name", ""), data=upload,
-                 outcome="refused: " + " ".join(str(reason) for reason in reasons))
+    upload too, with why: a hostile file leaves a trace even though nothing keeps it. `upload` is the
+    uploaded file or its bytes (then give `file_name`)."""
+    audit_upload(by=by, channel=channel, file_name=getattr(upload, "name", "") if file_name is None else file_name,
+                 data=upload, outcome="refused: " + " ".join(str(reason) for reason in reasons))
 
 
 def import_run_create(*, data: bytes, file_name: str, by=None, programme: Programme | None = None,
@@ -293,7 +294,7 @@ def import_run_create(*, data: bytes, file_name: str, by=None, programme: Progra
     if refusal is None and programme is None and not new_programme_name.strip():
         refusal = "Choose the programme to import into, or give a name for a new one."
     if refusal:
-        audit_upload(by=by, channel=channel, file_name=file_name, data=data, outcome=f"refused: {refusal}")
+        import_upload_refused(upload=data, file_name=file_name, by=by, channel=channel, reasons=[refusal])
         raise ValidationError(refusal)
     user = by if getattr(by, "is_authenticated", False) else None
     run = ImportRun.objects.create(
@@ -422,8 +423,8 @@ def import_run_start(*, data: bytes, file_name: str, by, programme: Programme | 
         if refusal:
             errors[refusal[0]] = refusal[1]
     if errors:
-        audit_upload(by=by, channel=Channel.BROWSER, file_name=file_name, data=data,
-                     outcome="refused: " + " ".join(errors.values()))
+        import_upload_refused(upload=data, file_name=file_name, by=by, channel=Channel.BROWSER,
+                              reasons=errors.values())
         raise ValidationError(errors)
     return import_run_create(data=data, file_name=file_name, by=by, programme=programme,
                              new_programme_name=new_programme_name, as_at=as_at, channel=Channel.BROWSER)
