@@ -117,7 +117,8 @@ def _inside_text(old_names: dict) -> dict:
     return {k: v for k, v in old_names.items() if len(k) >= SHORTEST_NAME_REPLACED_INSIDE_TEXT}
 
 
-def _mentioning(fields, values) -> Q:
+def mentioning(fields, values) -> Q:
+    """Rows where any of these text fields contains any of these values, in any case."""
     found = Q(pk__in=[])
     for value in values:
         for name in fields:
@@ -129,10 +130,10 @@ def _redact_programme_records(inside: dict) -> dict:
     """The leaver's name as written in an objective's leads and in what an import reported (its new
     people, duplicates and changes): rewritten to the pseudonym. Returns how many of each."""
     redaction = Redaction(within=inside)
-    objectives = list(Objective.objects.filter(_mentioning(["leads_note"], inside)).values_list("pk", "leads_note"))
+    objectives = list(Objective.objects.filter(mentioning(["leads_note"], inside)).values_list("pk", "leads_note"))
     for pk, note in objectives:
         Objective.objects.filter(pk=pk).update(leads_note=redaction.apply(note))
-    runs = list(ImportRun.objects.filter(_mentioning(["summary", "options"], inside))
+    runs = list(ImportRun.objects.filter(mentioning(["summary", "options"], inside))
                 .values_list("pk", "summary", "options"))
     for pk, summary, options in runs:
         ImportRun.objects.filter(pk=pk).update(summary=redaction.apply(summary), options=redaction.apply(options))
@@ -154,7 +155,7 @@ def _redact_audit_trail(person, user, old_names: dict, username: str) -> int:
     # Elsewhere (a board membership, a message), only a full name or an address inside the text.
     inside = _inside_text(old_names)
     return redacted + audit_redact(
-        AuditEntry.objects.filter(_mentioning(["object_repr", "changes"], inside)).exclude(about),
+        AuditEntry.objects.filter(mentioning(["object_repr", "changes"], inside)).exclude(about),
         redaction=Redaction(within=inside))
 
 

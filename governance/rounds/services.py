@@ -21,13 +21,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from actionplans.selectors import ChaseItem, items_to_update
 from programmes.audit import REMOVED, Redaction, audit_record
 from programmes.models import AuditEntry, Person, Programme
+from programmes.retention import mentioning
 from programmes.roles import ADMIN
 from programmes.rules import uk_date
 from programmes.services import save_with_audit
@@ -225,11 +225,8 @@ def messages_forget_address(*, leaver) -> int:
     if not leaver.emails:
         return 0
     changed = 0
-    mentions = Q()
-    for email in leaver.emails:
-        mentions |= Q(to__icontains=email) | Q(cc__icontains=email)
     redaction = Redaction(within=dict.fromkeys(leaver.emails, REMOVED))
-    for message in RoundMessage.objects.filter(mentions).only("pk", "to", "cc"):
+    for message in RoundMessage.objects.filter(mentioning(["to", "cc"], leaver.emails)).only("pk", "to", "cc"):
         RoundMessage.objects.filter(pk=message.pk).update(to=redaction.apply(message.to),
                                                           cc=redaction.apply(message.cc))
         changed += 1
