@@ -1,9 +1,9 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-from programmes.versions import ITSELF, OF_OBJECTIVES, Watch, installer
+from programmes.versions import ITSELF, OF_OBJECTIVES, Watch, installer, programme_of
 
-OF_ACTIONS = "SELECT programme_id AS pid FROM actionplans_action WHERE id IN ({ids})"
+OF_ACTIONS = programme_of("actionplans_action")
 # A measure shows on its programme's page and on the pages of the programmes of its objectives.
 OF_MEASURES = (
     "SELECT programme_id AS pid FROM actionplans_measure WHERE id IN ({ids}) "

@@ -1,9 +1,16 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-from programmes.versions import EVERY_PROGRAMME, ITSELF, OF_OBJECTIVES, Watch, installer
+from programmes.versions import (
+    EVERY_PROGRAMME,
+    ITSELF,
+    OF_OBJECTIVES,
+    Watch,
+    installer,
+    programme_of,
+)
 
-OF_RISKS = "SELECT programme_id AS pid FROM governance_risk WHERE id IN ({ids})"
+OF_RISKS = programme_of("governance_risk")
 
 # The tables of this app a dashboard shows (programmes.versions, ADR 12): risks on the programme's
 # heat map, boards in its filters (by name, on every programme linked to them).

@@ -32,7 +32,14 @@ EVENTS = ("INSERT", "UPDATE", "DELETE")
 # How a changed row leads to programme ids: SQL selecting one column named pid, where {ids} is a
 # query of the changed rows' values of the watched column (named id).
 ITSELF = "SELECT id AS pid FROM ({ids}) AS changed"
-OF_OBJECTIVES = "SELECT programme_id AS pid FROM programmes_objective WHERE id IN ({ids})"
+
+
+def programme_of(table: str) -> str:
+    """A changed row's `column` is the id of a row of `table`, which has the programme_id."""
+    return f"SELECT programme_id AS pid FROM {table} WHERE id IN ({{ids}})"
+
+
+OF_OBJECTIVES = programme_of("programmes_objective")
 EVERY_PROGRAMME = f"SELECT {SHARED} AS pid"
 
 
