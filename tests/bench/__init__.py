@@ -21,3 +21,19 @@ def percentile(values, pct: float) -> float:
 def median(values) -> float:
     return statistics.median(values)
 
+
+def timings_summary(timings, count: str = "requests") -> dict:
+    """How many, p50, p95 and the slowest, in ms to one decimal place: the statistics of every benchmark."""
+    if not timings:
+        return {count: 0}
+    return {count: len(timings), "p50_ms": round(percentile(timings, 50), 1),
+            "p95_ms": round(percentile(timings, 95), 1), "max_ms": round(max(timings), 1)}
+
+
+def context_value(context, name, default=None):
+    """A setting of the run: from run.py's context object, a dict given by hand, or nothing."""
+    if context is None:
+        return default
+    if isinstance(context, dict):
+        return context.get(name, default)
+    return getattr(context, name, default)

@@ -23,7 +23,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from tests.bench import percentile
+from tests.bench import context_value, percentile, timings_summary
 from tests.bench.server import (
     free_port,
     production_environment,
@@ -76,13 +76,6 @@ GROUP BY o.id, o.reference, o.rollup_percent, o.rollup_rag
 ORDER BY o.order, o.reference
 """
 
-
-def _get(context, name, default=None):
-    if context is None:
-        return default
-    if isinstance(context, dict):
-        return context.get(name, default)
-    return getattr(context, name, default)
 
 
 SETUP = """
@@ -215,15 +208,6 @@ def _concurrently(work, clients: int, per_client: int) -> list[float]:
     return timings
 
 
-def _summary(timings: list[float]) -> dict:
-    return {
-        "requests": len(timings),
-        "p50_ms": round(percentile(timings, 50), 1),
-        "p95_ms": round(percentile(timings, 95), 1),
-        "max_ms": round(max(timings), 1),
-    }
-
-
 def _time_sql(database_url: str, sql: str, params_for) -> dict:
     import psycopg
 
@@ -251,12 +235,12 @@ def _time_sql(database_url: str, sql: str, params_for) -> dict:
     finally:
         for connection in connections.values():
             connection.close()
-    return _summary(timings)
+    return timings_summary(timings)
 
 
 def run(context=None) -> dict:
-    database_url = _get(context, "database_url") or os.environ["DATABASE_URL"]
-    workers = int(_get(context, "workers") or os.environ.get("BENCH_WORKERS") or production_workers())
+    database_url = context_value(context, "database_url") or os.environ["DATABASE_URL"]
+    workers = int(context_value(context, "workers") or os.environ.get("BENCH_WORKERS") or production_workers())
     env = production_environment(database_url)
     setup = _setup(env)
     programmes = [pk for pk, _ in setup["programmes"]]
@@ -281,12 +265,12 @@ def run(context=None) -> dict:
             workers,
             WARMUP_ROUNDS * len(programmes),
         )
-        portfolio = _summary(
+        portfolio = timings_summary(
             _concurrently(
                 lambda i: _fetch(portfolio_url, setup["session"]), CLIENTS, REQUESTS_PER_CLIENT
             )
         )
-        programme = _summary(
+        programme = timings_summary(
             _concurrently(
                 lambda i: _fetch(programme_url(i), setup["session"]), CLIENTS, REQUESTS_PER_CLIENT
             )

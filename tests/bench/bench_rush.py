@@ -31,7 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.bench import percentile
+from tests.bench import context_value, percentile, timings_summary
 from tests.bench.server import (
     free_port,
     production_environment,
@@ -141,13 +141,6 @@ def lost_updates(accepted: list[dict], stored: list[tuple[int, str]]) -> list[st
     return [a["marker"] for a in accepted if (a["action"], a["marker"]) not in found]
 
 
-def _summary(timings: list[float]) -> dict:
-    if not timings:
-        return {"requests": 0}
-    return {"requests": len(timings), "p50_ms": round(percentile(timings, 50), 1),
-            "p95_ms": round(percentile(timings, 95), 1), "max_ms": round(max(timings), 1)}
-
-
 def request_figures(requests: list[list]) -> dict:
     """From locust's [name, ms, failed, during the rush] per request: counts, the error rate, and the
     timings of each kind of request made during the rush (signing in comes before it, timed apart).
@@ -158,7 +151,7 @@ def request_figures(requests: list[list]) -> dict:
     for key, name in (("save", SAVE), ("form", FORM), ("portfolio", PORTFOLIO), ("programme", PROGRAMME),
                       ("sign_in", SIGN_IN)):
         ok = [ms for n, ms, failed, rush in requests if n == name and not failed and (rush or name == SIGN_IN)]
-        figures |= {f"{key}_{k}": v for k, v in _summary(ok).items()}
+        figures |= {f"{key}_{k}": v for k, v in timings_summary(ok).items()}
     return figures
 
 
@@ -187,13 +180,6 @@ def server_figures(lines: list[str]) -> dict:
 
 # ---------------------------------------------------------------- the run
 
-
-def _get(context, name, default=None):
-    if context is None:
-        return default
-    if isinstance(context, dict):
-        return context.get(name, default)
-    return getattr(context, name, default)
 
 
 def _setup(env: dict, officers: int, leaders: int) -> dict:
@@ -253,8 +239,8 @@ def _check_database(accepted: list[dict], run_id: str) -> dict:
 
 
 def run(context=None) -> dict:
-    database_url = _get(context, "database_url") or os.environ["DATABASE_URL"]
-    workers = int(_get(context, "workers") or os.environ.get("BENCH_WORKERS") or production_workers())
+    database_url = context_value(context, "database_url") or os.environ["DATABASE_URL"]
+    workers = int(context_value(context, "workers") or os.environ.get("BENCH_WORKERS") or production_workers())
     seconds = int(os.environ.get("RUSH_SECONDS") or RUSH_SECONDS)
     redis_url = os.environ.get("RUSH_REDIS_URL", REDIS_URL)
     env = production_environment(database_url) | {"REDIS_URL": redis_url}

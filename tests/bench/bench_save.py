@@ -34,7 +34,7 @@ import urllib.request
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from tests.bench import percentile
+from tests.bench import context_value, timings_summary
 from tests.bench.server import (
     free_port,
     production_environment,
@@ -83,13 +83,6 @@ session.create()
 print(json.dumps({{"session": session.session_key, "actions": chosen, "programme_sizes": sizes}}))
 """
 
-
-def _get(context, name, default=None):
-    if context is None:
-        return default
-    if isinstance(context, dict):
-        return context.get(name, default)
-    return getattr(context, name, default)
 
 
 def _setup(env: dict, wanted: int) -> dict:
@@ -262,19 +255,9 @@ def _server_ms(log: Path, after: int, until: int) -> list[float]:
     return [int(m.group(1)) / 1000 for m in map(_SAVE_LINE.match, lines) if m]
 
 
-def _summary(timings: list[float]) -> dict:
-    """The same statistics as every other benchmark (tests.bench.percentile)."""
-    return {
-        "saves": len(timings),
-        "p50_ms": round(percentile(timings, 50), 1),
-        "p95_ms": round(percentile(timings, 95), 1),
-        "max_ms": round(max(timings), 1),
-    }
-
-
 def run(context=None) -> dict:
-    database_url = _get(context, "database_url") or os.environ["DATABASE_URL"]
-    workers = int(_get(context, "workers") or os.environ.get("BENCH_WORKERS") or production_workers())
+    database_url = context_value(context, "database_url") or os.environ["DATABASE_URL"]
+    workers = int(context_value(context, "workers") or os.environ.get("BENCH_WORKERS") or production_workers())
     env = production_environment(database_url)
     setup = _setup(env, CLIENTS * ACTIONS_PER_CLIENT)
     if not setup["actions"]:
@@ -303,10 +286,10 @@ def run(context=None) -> dict:
                 server.kill()
     if len(server_ms) != len(client_ms):
         raise RuntimeError(f"gunicorn logged {len(server_ms)} saves, the clients made {len(client_ms)}")
-    figures = {"server": _summary(server_ms), "client": _summary(client_ms), "paced": _summary(paced_ms),
-               "paced_server": _summary(paced_server_ms), "alone": _summary(alone_ms),
-               "view": _summary([v["view"] for v in view_ms if "view" in v]),
-               "view_cpu": _summary([v["cpu"] for v in view_ms if "cpu" in v])}
+    timings = {"server": server_ms, "client": client_ms, "paced": paced_ms, "paced_server": paced_server_ms,
+               "alone": alone_ms, "view": [v["view"] for v in view_ms if "view" in v],
+               "view_cpu": [v["cpu"] for v in view_ms if "cpu" in v]}
+    figures = {name: timings_summary(values, count="saves") for name, values in timings.items()}
     sizes = sorted(setup["programme_sizes"].values())
     result = {
         "name": "htmx save",
