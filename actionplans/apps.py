@@ -13,8 +13,11 @@ OF_MEASURES = (
 
 # The tables of this app a dashboard shows (programmes.versions, ADR 12).
 WATCHES = (
-    Watch("actionplans_action", programmes=ITSELF),
-    Watch("actionplans_progressupdate", column="action_id", programmes=OF_ACTIONS),
+    # An action's present state: a past date's comes from its progress updates (rollup.history_as_at).
+    Watch("actionplans_action", programmes=ITSELF,
+          present=("status", "percent", "declared_rag", "declared_rag_reason", "last_updated_on", "computed_rag",
+                   "version", "updated_at")),
+    Watch("actionplans_progressupdate", column="action_id", programmes=OF_ACTIONS, present_from="effective_date"),
     Watch("actionplans_action_leads", column="action_id", programmes=OF_ACTIONS),
     Watch("actionplans_action_delegates", column="action_id", programmes=OF_ACTIONS),
     Watch("actionplans_measure", column="id", programmes=OF_MEASURES),

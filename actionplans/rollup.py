@@ -90,6 +90,7 @@ ACTION_FIELDS = (
     "created_at", "order", "responsible_id", "responsible__name", "computed_rag", "version",
 )
 
+TREE_ACTION_FIELDS = (*(name for name in ACTION_FIELDS if name != "created_at"), "created_on")
 
 HISTORY_FIELDS = ("percent", "status", "declared_rag", "effective_date")
 
@@ -123,7 +124,10 @@ def load_trees(programme_ids=None, *, as_at: date | None = None, with_people: bo
     if not ids:
         return []
     objective_rows = list(Objective.objects.filter(programme_id__in=ids).order_by().values(*OBJECTIVE_FIELDS))
-    action_rows = list(Action.objects.filter(programme_id__in=ids).order_by().values(*ACTION_FIELDS))
+    # The date an action was recorded, as the database works it out in the site's time zone: a date
+    # loads several times faster than a timestamp, and a tree needs only the date.
+    action_rows = list(Action.objects.filter(programme_id__in=ids).order_by()
+                       .annotate(created_on=TruncDate("created_at")).values(*TREE_ACTION_FIELDS))
     period_start = current_period_start(as_at)
     history = history_as_at(ids, as_at) if as_at < today else None
     people = _people(ids) if with_people else None
@@ -200,9 +204,12 @@ def action_facts(a: dict, as_at: date, history: dict | None, local_zone=None) ->
         else:
             status, percent = past["status"], past["percent"]
             declared, updated = past["declared_rag"], past["effective_date"]
-    created = a["created_at"]
-    if created:
-        created = created.astimezone(local_zone or timezone.get_current_timezone()).date()
+    if "created_on" in a:  # the local date, worked out by the database (load_trees)
+        created = a["created_on"]
+    else:
+        created = a["created_at"]
+        if created:
+            created = created.astimezone(local_zone or timezone.get_current_timezone()).date()
     return _new_action_facts(a["id"], a["reference"], a["title"], status, percent, a["start_date"],
                              a["revised_due_date"] or a["due_date"], a["is_milestone"], a["weight"], declared,
                              updated, created or None)

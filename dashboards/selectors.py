@@ -7,7 +7,8 @@ programmes.periods: the pages here compose them. Queries are fixed in number wha
 size of a programme.
 
 Computed trees are kept in each process, one per (programme, its figures version, the shared
-version, as-at date, today, with people): ADR 12. The versions are the database's
+version, as-at date, today, with people): ADR 12; for a date before today, the programme's past
+version instead (ADR 15), which an update dated today leaves as it was. The versions are the database's
 (programmes.versions): triggers change a programme's version in the same transaction as any
 write to what its dashboards show, whoever writes, so a tree is never older than its data, a
 save recomputes only its own programme, and every process sees the new version at once.
@@ -106,7 +107,9 @@ def trees(programme_ids=None, *, as_at: date, version: FiguresVersions,
     the shared version, as-at, today, people): only the programmes without one are computed, in one load."""
     today = timezone.localdate()
     wanted = version.programme_ids if programme_ids is None else sorted(set(programme_ids), key=_by_name(version))
-    keys = {pk: (pk, version.of(pk), version.shared, as_at, today, with_people) for pk in wanted}
+    # A past date's tree is kept through writes that tell only of the present (ADR 15).
+    of = version.past_of if as_at < today else version.of
+    keys = {pk: (pk, of(pk), version.shared, as_at, today, with_people) for pk in wanted}
     found = {}
     with _cache_lock:
         for pk, key in keys.items():

@@ -322,6 +322,8 @@ class FiguresVersion(models.Model):
 
     programme_id = models.BigIntegerField(primary_key=True)
     version = models.BigIntegerField()
+    # What the programme's figures as at an earlier day than today show (ADR 15).
+    past_version = models.BigIntegerField(default=0, db_default=0)
 
     def __str__(self):
         return f"{self.programme_id}: {self.version}"

@@ -10,10 +10,19 @@ The triggers are (re)installed after every `migrate` (post_migrate, per app), no
 SQLite remakes a table to alter it, which drops its triggers, and the definitions stay next to
 the models they watch. Installing is idempotent: a trigger's name carries a digest of its SQL.
 
+Each programme also has a *past* version (ADR 15): what its figures as at an earlier day than
+today depend on. A write that tells only of the present leaves it as it was, so the trees of
+past dates (a portfolio's comparison date, the date a committee chose) stay cached through the
+month-end rush: an update dated today (a new row whose `present_from` date is today or later,
+in the site's time zone), or an UPDATE that changes nothing but a table's `present` columns
+(an action's current percent, status and stored colour; the stored roll-ups). A Watch names
+those columns only where the loaders of past dates never read them (actionplans.rollup takes a
+past date's progress from the history). Every other write moves both versions together.
+
 PostgreSQL: statement-level triggers over transition tables (a bulk update of 500 actions bumps
 its programme once) and versions from one sequence, so a version is never reused, even after
 the table is emptied. SQLite (`make run`): row-level triggers, each new version one more than
-the largest.
+the largest; both versions always move together there.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connections
 
 TABLE = "programmes_figuresversion"
@@ -47,13 +57,19 @@ EVERY_PROGRAMME = f"SELECT {SHARED} AS pid"
 class Watch:
     """A table whose rows a dashboard shows: `column` of a changed row goes through `programmes` (SQL,
     see ITSELF) to the programme ids whose version changes. `changed`: only when this column's value
-    changes (an UPDATE; people are saved often, their names rarely)."""
+    changes (an UPDATE; people are saved often, their names rarely).
+
+    The past version (module docstring) is left as it was by an UPDATE that changes only `present`
+    columns (the table's primary key must be `id`), and by an INSERT of rows whose `present_from`
+    date is today or later."""
 
     table: str
     column: str = "programme_id"
     programmes: str = ITSELF
     events: tuple = EVENTS
     changed: str = ""
+    present: tuple = ()
+    present_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,10 +80,13 @@ class FiguresVersions:
 
     shared: int
     programmes: tuple  # ((programme id, version), ...) by name
+    past: tuple = ()  # ((programme id, past version), ...): what figures as at an earlier day show
     _by_id: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _past_by_id: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self):
         self._by_id.update(self.programmes)
+        self._past_by_id.update(self.past)
 
     @property
     def programme_ids(self) -> list[int]:
@@ -75,6 +94,10 @@ class FiguresVersions:
 
     def of(self, programme_id: int) -> int | None:
         return self._by_id.get(programme_id)
+
+    def past_of(self, programme_id: int) -> int | None:
+        """The programme's past version (ADR 15); its version where none was read."""
+        return self._past_by_id.get(programme_id, self._by_id.get(programme_id))
 
     def key(self, programme_ids=None) -> tuple:
         """The versions of what a page of these programmes shows (None: of every programme)."""
@@ -86,19 +109,20 @@ class FiguresVersions:
 def figures_versions(using: str = "default") -> FiguresVersions:
     """Every programme's version and the shared one: one query on two small tables."""
     sql = (
-        f"SELECT 0, version, '' FROM {TABLE} WHERE programme_id = {SHARED} "
-        f"UNION ALL SELECT p.id, COALESCE(v.version, 0), p.name FROM programmes_programme p "
-        f"LEFT JOIN {TABLE} v ON v.programme_id = p.id ORDER BY 3, 1"
+        f"SELECT 0, version, version, '' FROM {TABLE} WHERE programme_id = {SHARED} "
+        f"UNION ALL SELECT p.id, COALESCE(v.version, 0), COALESCE(v.past_version, 0), p.name "
+        f"FROM programmes_programme p LEFT JOIN {TABLE} v ON v.programme_id = p.id ORDER BY 4, 1"
     )
-    shared, programmes = 0, []
+    shared, programmes, past = 0, [], []
     with connections[using].cursor() as cursor:
         cursor.execute(sql)
-        for pk, version, _ in cursor.fetchall():
+        for pk, version, past_version, _ in cursor.fetchall():
             if pk == SHARED:
                 shared = version
             else:
                 programmes.append((pk, version))
-    return FiguresVersions(shared, tuple(programmes))
+                past.append((pk, past_version))
+    return FiguresVersions(shared, tuple(programmes), tuple(past))
 
 
 # ---------------------------------------------------------------- the triggers
@@ -106,9 +130,11 @@ def figures_versions(using: str = "default") -> FiguresVersions:
 
 # The programmes app's own tables. Objectives' owners and the programme's owner are columns of
 # their rows; people and org units show by name on every programme that links them.
+# The stored roll-ups: written by every save's refresh, read only for today's figures.
+STORED_ROLLUP = ("rollup_percent", "rollup_rag", "rollup_counts", "rollup_at")
 WATCHES = (
-    Watch("programmes_programme", column="id"),
-    Watch("programmes_objective"),
+    Watch("programmes_programme", column="id", present=STORED_ROLLUP),
+    Watch("programmes_objective", present=(*STORED_ROLLUP, "rollup_calculated_percent")),
     Watch("programmes_objective_leads", column="objective_id", programmes=OF_OBJECTIVES),
     Watch("programmes_objective_org_units", column="objective_id", programmes=OF_OBJECTIVES),
     Watch("programmes_reportingperiod", column="id", programmes=EVERY_PROGRAMME),
@@ -117,16 +143,39 @@ WATCHES = (
 )
 
 
+def _local_today() -> str:
+    """SQL for today's date in the site's time zone (the day the dashboards call today)."""
+    zone = settings.TIME_ZONE.replace("'", "''")
+    return f"(now() AT TIME ZONE '{zone}')::date"
+
+
 def _postgresql(watch: Watch) -> tuple[str, list[str]]:
     """(the trigger function's name, the statements that create it and its triggers)."""
 
-    def bump(ids: str) -> str:
-        return f"PERFORM figures_version_bump(ARRAY(SELECT pid FROM ({watch.programmes.format(ids=ids)}) AS found));"
+    def found(ids: str) -> str:
+        return f"ARRAY(SELECT pid FROM ({watch.programmes.format(ids=ids)}) AS found)"
+
+    def bump(ids: str, past: str | None = None) -> str:
+        """Both versions of the programmes of `ids`; the past one only of those of `past`, when given."""
+        if past is None:
+            return f"PERFORM figures_version_bump({found(ids)});"
+        return f"PERFORM figures_version_bump({found(ids)}, {found(past)});"
 
     new = f"SELECT {watch.column} AS id FROM new_rows"
     old = f"SELECT {watch.column} AS id FROM old_rows"
-    body = (f"IF TG_OP = 'INSERT' THEN {bump(new)} ELSIF TG_OP = 'DELETE' THEN {bump(old)} "
-            f"ELSE {bump(f'{new} UNION {old}')} END IF;")
+    inserted = bump(new)
+    if watch.present_from:
+        inserted = bump(new, f"{new} WHERE NOT ({watch.present_from} >= {_local_today()})")
+    updated = bump(f"{new} UNION {old}")
+    if watch.present:
+        # The rows that changed more than their present columns, before and after.
+        present = "ARRAY[" + ", ".join(f"'{column}'" for column in watch.present) + "]::text[]"
+        moved = (f"FROM new_rows n JOIN old_rows o ON o.id = n.id "
+                 f"WHERE to_jsonb(n) - {present} IS DISTINCT FROM to_jsonb(o) - {present}")
+        updated = bump(f"{new} UNION {old}",
+                       f"SELECT n.{watch.column} AS id {moved} UNION SELECT o.{watch.column} AS id {moved}")
+    body = (f"IF TG_OP = 'INSERT' THEN {inserted} ELSIF TG_OP = 'DELETE' THEN {bump(old)} "
+            f"ELSE {updated} END IF;")
     if watch.changed:  # row by row, only when the column changed: OLD and NEW are rows here
         body = bump(f"SELECT NEW.{watch.column} AS id")
     name = _name(watch, body)
@@ -145,13 +194,22 @@ def _postgresql(watch: Watch) -> tuple[str, list[str]]:
     return name, statements
 
 
+# A bump gives each programme a new version from the sequence, and its past version the same number
+# where the write tells of the past too (`past`; the one-argument form: always).
 POSTGRESQL_BUMP = f"""
 CREATE SEQUENCE IF NOT EXISTS {SEQUENCE};
+CREATE OR REPLACE FUNCTION figures_version_bump(ids bigint[], past bigint[]) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO {TABLE} AS kept (programme_id, version, past_version)
+    SELECT pid, version, version FROM (
+        SELECT pid, nextval('{SEQUENCE}') AS version
+        FROM (SELECT DISTINCT unnest(ids) AS pid) AS found WHERE pid IS NOT NULL ORDER BY pid
+    ) AS bumped
+    ON CONFLICT (programme_id) DO UPDATE SET version = EXCLUDED.version,
+        past_version = CASE WHEN EXCLUDED.programme_id = ANY(past) THEN EXCLUDED.version
+                            ELSE kept.past_version END
+$$;
 CREATE OR REPLACE FUNCTION figures_version_bump(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO {TABLE} (programme_id, version)
-    SELECT pid, nextval('{SEQUENCE}') FROM (SELECT DISTINCT unnest(ids) AS pid) AS found
-    WHERE pid IS NOT NULL ORDER BY pid
-    ON CONFLICT (programme_id) DO UPDATE SET version = EXCLUDED.version
+    SELECT figures_version_bump(ids, ids)
 $$;
 """
 
@@ -165,10 +223,11 @@ def _sqlite(watch: Watch) -> tuple[str, list[str]]:
         when = f"WHEN OLD.{watch.changed} IS NOT NEW.{watch.changed} " if watch.changed else ""
         statements.append(
             f"CREATE TRIGGER {name}_{event[:3].lower()} AFTER {event} ON {watch.table} FOR EACH ROW {when}BEGIN "
-            f"INSERT INTO {TABLE} (programme_id, version) "
-            f"SELECT pid, (SELECT COALESCE(MAX(version), 0) + 1 FROM {TABLE}) "
-            f"FROM ({watch.programmes.format(ids=ids)}) WHERE pid IS NOT NULL "
-            f"ON CONFLICT (programme_id) DO UPDATE SET version = excluded.version; END"
+            f"INSERT INTO {TABLE} (programme_id, version, past_version) "
+            f"SELECT pid, next, next FROM (SELECT pid, (SELECT COALESCE(MAX(version), 0) + 1 FROM {TABLE}) AS next "
+            f"FROM ({watch.programmes.format(ids=ids)}) WHERE pid IS NOT NULL) WHERE true "
+            f"ON CONFLICT (programme_id) DO UPDATE SET version = excluded.version, "
+            f"past_version = excluded.past_version; END"
         )
     return name, statements
 
@@ -200,7 +259,7 @@ def install(watches, *, using: str = "default") -> int:
                 cursor.execute(statement)
             changed += 1
         # Every programme has a version from the start, and so has what they all show.
-        cursor.execute(f"INSERT INTO {TABLE} (programme_id, version) SELECT {SHARED}, 1 WHERE NOT EXISTS "
+        cursor.execute(f"INSERT INTO {TABLE} (programme_id, version, past_version) SELECT {SHARED}, 1, 1 WHERE NOT EXISTS "
                        f"(SELECT 1 FROM {TABLE} WHERE programme_id = {SHARED})")
     return changed
 
@@ -222,6 +281,7 @@ def uninstall(*, using: str = "default") -> None:
             for (function,) in cursor.fetchall():
                 cursor.execute(f"DROP FUNCTION {function}()")
             cursor.execute("DROP FUNCTION IF EXISTS figures_version_bump(bigint[])")
+            cursor.execute("DROP FUNCTION IF EXISTS figures_version_bump(bigint[], bigint[])")
 
 
 def _drop(cursor, vendor: str, trigger: str, table: str) -> None:
