@@ -20,3 +20,18 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)))
 worker_class = "sync"
 timeout = 120
 accesslog = "-"
+
+# The cyclic garbage collector, in each worker once the app is loaded. With Python's default (a young
+# collection every 700 objects kept), a worker holding the dashboards' trees ran a full collection of
+# some 270,000 objects every 15 to 20 requests: 150 to 200 ms added to whichever save or page it fell in
+# (measured on 2 cores: 3 to 4 full collections, 0.7 s in all, over 30 update forms and saves). Frozen,
+# what the app made at start is never scanned again; a young collection every 50,000 objects kept makes
+# full collections rare. Reference counting still frees everything else at once, as it always does.
+GC_YOUNG_THRESHOLD = 50_000
+
+
+def post_worker_init(worker):
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
