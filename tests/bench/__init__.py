@@ -37,3 +37,16 @@ def context_value(context, name, default=None):
     if isinstance(context, dict):
         return context.get(name, default)
     return getattr(context, name, default)
+
+
+def updatable_actions():
+    """Actions an update dated today is valid on (for the benches' saves, run inside Django): open, not
+    milestones (their percent is 0 or 100), and started."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from actionplans.models import Action
+
+    today = timezone.localdate()
+    return (Action.objects.exclude(status__in=["completed", "cancelled", "deferred"]).filter(is_milestone=False)
+            .filter(Q(start_date__isnull=True) | Q(start_date__lte=today)))

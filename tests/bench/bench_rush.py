@@ -61,18 +61,13 @@ SETUP = """
 import json, os
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
-from django.db.models import Q
-from django.utils import timezone
-from actionplans.models import Action
 from actionplans.permissions import owned_actions_q
 from programmes.models import Programme
 from programmes.roles import LEADERSHIP, ensure_role_groups
+from tests.bench import updatable_actions
 User = get_user_model()
 password = os.environ["RUSH_PASSWORD"]
-today = timezone.localdate()
-# Open, not milestones (their percent is 0 or 100), started: an update dated today is valid on each.
-updatable = (Action.objects.exclude(status__in=["completed", "cancelled", "deferred"]).filter(is_milestone=False)
-             .filter(Q(start_date__isnull=True) | Q(start_date__lte=today)))
+updatable = updatable_actions()
 officers, taken = [], set()
 for user in User.objects.filter(username__startswith="scale.", is_active=True).order_by("username"):
     if len(officers) >= {officers}:

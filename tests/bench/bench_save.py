@@ -61,15 +61,17 @@ from django.db.models import Count
 from actionplans.models import Action
 from programmes.models import Person, Programme
 from programmes.roles import OFFICER, ensure_role_groups
+from tests.bench import updatable_actions
 user, _ = get_user_model().objects.get_or_create(username={username!r}, defaults={{"first_name": "Bench"}})
 user.set_unusable_password(); user.save()
 user.groups.add(ensure_role_groups()[OFFICER])
 person = Person.objects.filter(user=user).first() or Person.objects.create(name="Bench Officer", user=user)
-# Same actions every run (lowest ids in a spread of programmes), delegated to the bench officer.
-chosen = list(Action.objects.exclude(status__in=["completed", "cancelled", "deferred"])
-              .order_by("programme_id", "pk").distinct("programme_id").values_list("pk", flat=True)[:{wanted}])
+# Same actions every run (lowest ids in a spread of programmes, then the next ones), delegated to the
+# bench officer: only those an update dated today is valid on.
+updatable = updatable_actions()
+chosen = list(updatable.order_by("programme_id", "pk").distinct("programme_id").values_list("pk", flat=True)[:{wanted}])
 if len(chosen) < {wanted}:
-    chosen += list(Action.objects.exclude(pk__in=chosen).order_by("pk").values_list("pk", flat=True)[:{wanted} - len(chosen)])
+    chosen += list(updatable.exclude(pk__in=chosen).order_by("pk").values_list("pk", flat=True)[:{wanted} - len(chosen)])
 for action in Action.objects.filter(pk__in=chosen):
     action.delegates.add(person)
 counts = dict(Programme.objects.annotate(n=Count("actions")).values_list("pk", "n"))
