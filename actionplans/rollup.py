@@ -145,15 +145,16 @@ def load_trees(programme_ids=None, *, as_at: date | None = None, with_people: bo
 
 def _people(programme_ids) -> dict:
     """Leads and delegates of the programmes' objectives and actions, keyed by (kind, id): three queries
-    whatever the size (filtered by programme, not by thousands of record ids)."""
+    whatever the size (filtered by programme, not by thousands of record ids). Each in the order they
+    were added, whatever order the table returns its rows in (after a restore, say)."""
     people = defaultdict(lambda: {"ids": [], "names": []})
     sources = (
         (OBJECTIVE, Objective.leads.through.objects.filter(objective__programme_id__in=programme_ids)
-         .values_list("objective_id", "person_id", "person__name")),
+         .order_by("id").values_list("objective_id", "person_id", "person__name")),
         (ACTION, Action.leads.through.objects.filter(action__programme_id__in=programme_ids)
-         .values_list("action_id", "person_id", "person__name")),
+         .order_by("id").values_list("action_id", "person_id", "person__name")),
         (ACTION, Action.delegates.through.objects.filter(action__programme_id__in=programme_ids)
-         .values_list("action_id", "person_id", "person__name")),
+         .order_by("id").values_list("action_id", "person_id", "person__name")),
     )
     for kind, rows in sources:
         for owner_id, person_id, name in rows:
