@@ -23,11 +23,13 @@ accesslog = "-"
 
 # The cyclic garbage collector, in each worker once the app is loaded. With Python's default (a young
 # collection every 700 objects kept), a worker holding the dashboards' trees ran a full collection of
-# some 270,000 objects every 15 to 20 requests: 150 to 200 ms added to whichever save or page it fell in
-# (measured on 2 cores: 3 to 4 full collections, 0.7 s in all, over 30 update forms and saves). Frozen,
-# what the app made at start is never scanned again; a young collection every 50,000 objects kept makes
-# full collections rare. Reference counting still frees everything else at once, as it always does.
-GC_YOUNG_THRESHOLD = 50_000
+# some 270,000 objects every 15 to 20 requests: 150 to 360 ms added to whichever save or page it fell in.
+# Measured on 2 cores over 60 update forms and 60 saves (time in the collector in all; longest pause):
+# default 1.37 s, 362 ms; frozen and young every 3,000: 0.62 s, 157 ms; 10,000: 0.56 s, 84 ms;
+# 20,000: 0.65 s, 160 ms; 50,000: 0.84 s, 287 ms (each young collection then scans too much).
+# Frozen, what the app made at start is never scanned again. Reference counting still frees
+# everything else at once, as it always does.
+GC_YOUNG_THRESHOLD = 10_000
 
 
 def post_worker_init(worker):

@@ -29,7 +29,7 @@ def test_each_worker_freezes_what_the_app_made_at_start_and_collects_young_objec
         runpy.run_path(str(CONF))["post_worker_init"](worker=None)
 
         assert gc.get_freeze_count() > 0
-        assert gc.get_threshold() == (50_000, *saved[1:])
+        assert gc.get_threshold() == (10_000, *saved[1:])
     finally:
         gc.unfreeze()
         gc.set_threshold(*saved)
