@@ -78,6 +78,9 @@ def audit_record(*, instance, action: str, by=None, channel: str, changes: dict 
 
 UPLOADED = "uploaded"
 DOWNLOADED = "downloaded"
+# Every word an entry's action is written with (the audit page filters by them).
+ACTIONS = ("created", "updated", "deleted", UPLOADED, DOWNLOADED, "signed in", "signed out", "sign-in failed",
+           "pseudonymised", "redacted")
 
 
 def _size_and_digest(data) -> tuple[int, str]:

@@ -8,7 +8,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
-from . import rules
+from . import audit, rules
 from .periods import EARLIEST_DATE, LATEST_DATE
 
 
@@ -134,8 +134,7 @@ class DateField(forms.Field):
 
 # ---------------------------------------------------------------- the audit page's filters
 
-AUDIT_ACTIONS = ("created", "updated", "deleted", "uploaded", "downloaded", "signed in", "signed out",
-                 "sign-in failed")
+AUDIT_ACTIONS = audit.ACTIONS
 
 
 class FilterForm(forms.Form):

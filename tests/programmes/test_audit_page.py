@@ -87,6 +87,14 @@ def test_filters_narrow_the_entries(ada, manager, office_admin):
     assert shown_ids(ada.get(URL, {"text": "train the"})) == [wanted.pk]
 
 
+@pytest.mark.parametrize("action", ["pseudonymised", "redacted", "sign-in failed", "uploaded"])
+def test_every_word_an_entry_is_written_with_can_be_filtered_by(ada, action):
+    wanted = entry(action=action)
+    entry(action="updated")
+
+    assert shown_ids(ada.get(URL, {"action": action})) == [wanted.pk]
+
+
 def test_the_request_id_finds_every_entry_of_one_request(ada):
     first = entry(request_id="abc-123")
     second = entry(request_id="abc-123", action="created")
