@@ -43,7 +43,8 @@ LOCAL_APPS = [
     "dashboards",
     "fixtures",  # the demo and scale data sets, at the top: nothing imports them
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# First: Django's createsuperuser and changepassword, audited (programmes/accounts), run instead of auth's.
+INSTALLED_APPS = ["programmes.accounts", *DJANGO_APPS, *THIRD_PARTY_APPS, *LOCAL_APPS]
 
 # The header middleware sit outside WhiteNoise and CommonMiddleware, so static files and the
 # 400 for a bad host get their headers too.
