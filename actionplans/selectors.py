@@ -605,9 +605,10 @@ def measure_page(measure: Measure, *, as_at: date | None = None) -> MeasurePage:
 
 
 def measure_children(measure: Measure) -> list:
-    """The records whose changes belong in a measure's history: its targets and values (subqueries)."""
-    return [(MeasureTarget, MeasureTarget.objects.filter(measure=measure)),
-            (MeasureValue, MeasureValue.objects.filter(measure=measure))]
+    """The records whose changes belong in a measure's history: its targets and values (subqueries), those
+    since deleted too."""
+    return [(MeasureTarget, MeasureTarget.objects.filter(measure=measure), ("measure_id", measure.pk)),
+            (MeasureValue, MeasureValue.objects.filter(measure=measure), ("measure_id", measure.pk))]
 
 
 # ---------------------------------------------------------------- reports

@@ -72,6 +72,11 @@ def audit_event(*, action: str, channel: str, by=None, model: str = "", object_i
 
 
 def audit_record(*, instance, action: str, by=None, channel: str, changes: dict | None = None) -> AuditEntry:
+    """One record's entry. A deletion keeps what the record held (each field old -> nothing), unless
+    `changes` says otherwise: so its parent's history still finds it (programmes.selectors.history_entries)."""
+    if action == "deleted" and changes is None:
+        changes = {name: [value, None] for name, value in field_values(instance).items()
+                   if value not in (None, "", [], {})}
     return audit_event(action=action, channel=channel, by=by, model=instance._meta.label_lower,
                        object_id=instance.pk, object_repr=str(instance), changes=changes)
 

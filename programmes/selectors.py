@@ -121,18 +121,25 @@ def _label(model_or_label) -> str:
 
 def history_entries(instance_or_label, object_id=None, *, children=()):
     """The trail of one record and, where it matters, its children (`children`: (model or label,
-    ids or a queryset of them) pairs, e.g. a measure's values), newest first, with who: a queryset."""
+    ids or a queryset of them) pairs, e.g. a measure's values), newest first, with who: a queryset.
+
+    A child given as (model, ids, (its parent's field, the parent's id)) brings the deleted ones too:
+    a deletion's entry keeps the field that named the parent (audit.audit_record)."""
     if isinstance(instance_or_label, str):
         records = [(instance_or_label, [object_id])]
     else:
         records = [(_label(instance_or_label), [instance_or_label.pk])]
-    records += [(_label(model), ids) for model, ids in children]
+    records += [(_label(child[0]), child[1]) for child in children]
     matches = Q(pk__in=[])
     for label, ids in records:
         if isinstance(ids, models.QuerySet):  # a subquery of the children, not a query of its own
             matches |= Q(model=label, object_id__in=ids.annotate(_id=Cast("pk", models.CharField())).values("_id"))
         elif ids:
             matches |= Q(model=label, object_id__in=[str(pk) for pk in ids])
+    for model, _, (field, parent_id) in (child for child in children if len(child) == 3):
+        deleted = AuditEntry.objects.filter(model=_label(model), action="deleted",
+                                            **{f"changes__{field}__0": parent_id}).values("object_id")
+        matches |= Q(model=_label(model), object_id__in=deleted)
     return AuditEntry.objects.filter(matches).select_related("user").order_by("-at", "-id")
 
 

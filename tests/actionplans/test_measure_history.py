@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from actionplans.services import measure_record_value
+from actionplans.services import TargetEntry, measure_record_value, measure_targets_set
 from programmes.models import Person
 from tests.actionplans.test_query_budgets import counted, quarters
 from tests.factories import MeasureFactory
@@ -57,3 +57,16 @@ def test_the_measure_page_costs_the_same_with_one_change_or_thirty(client, measu
     enter_twice(periods[1:])
 
     assert one == counted(client, "get", url, status=200) <= MEASURE_PAGE_BUDGET
+
+
+def test_a_target_removed_since_stays_in_the_measures_history_with_what_it_held(client, measure, officer):
+    [period] = quarters(1)
+    measure_targets_set(measure=measure, entries=[TargetEntry(period=period, value=Decimal("75"))], by=officer)
+    measure_targets_set(measure=measure, entries=[TargetEntry(period=period)], by=officer)  # all blank: removed
+    client.force_login(officer)
+
+    body = client.get(reverse("measure_detail", args=[measure.pk])).content.decode()
+
+    panel = body.split('id="change-history"')[1].split("</section>")[0]
+    assert panel.count("Measure target") == 2  # created, then deleted
+    assert "<strong>Value</strong>: 75" in panel  # what the deleted target held
