@@ -1,6 +1,7 @@
 """The committee report as PDF: every row in order, the as-at date and page numbers on every page,
 tagged for screen readers, no script, and nothing fetched from outside the app."""
 
+import collections
 import dataclasses
 import gc
 import io
@@ -8,11 +9,23 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
+import tomllib
+import zlib
 
 import pydyf
 import pytest
+import weasyprint
+import weasyprint.css
+import weasyprint.html
+import weasyprint.layout.inline
+import weasyprint.layout.preferred
+import weasyprint.text.line_break
+from django.conf import settings
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+from weasyprint.formatting_structure.boxes import TableCellBox
+from weasyprint.text.line_break import Layout
 
 from dashboards.reports import pdf
 from dashboards.reports.model import COLUMNS, Section
@@ -286,6 +299,37 @@ def test_rendering_puts_the_collector_threshold_back(sample):
     assert gc.get_threshold() == before
 
 
+def test_what_a_render_leaves_in_reference_cycles_is_collected_when_the_pdf_is_written():
+    def left():
+        return sum(isinstance(o, (TableCellBox, weasyprint.css.ComputedStyle, Layout)) for o in gc.get_objects())
+
+    gc.collect()
+    before = left()
+    gc.disable()  # only the collection the render asks for can free them
+    try:
+        render_pdf(long_report())
+        assert left() == before == 0
+    finally:
+        gc.enable()
+
+
+def test_the_collector_is_off_while_pdfs_are_laid_out_and_back_as_it_was_after_the_last():
+    assert gc.isenabled()
+    with pdf.collector_paused():
+        assert not gc.isenabled()
+        with pdf.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # another render is still going
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pdf.collector_paused():
+            pass
+        assert not gc.isenabled()  # left off, as it was found
+    finally:
+        gc.enable()
+
+
 def test_a4_landscape(sample):
     box = reader(sample[1]).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)
@@ -453,3 +497,132 @@ def test_static_file_check(tmp_path):
         with pytest.raises(pdf.RefusedURL):
             fetcher.fetch(url)
     assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
+
+
+# ---------------------------------------------------------------- WeasyPrint and pydyf, mended for speed
+
+
+def page_contents(data: bytes) -> list[bytes]:
+    """Each page's content stream, inflated: what is drawn where, in which marked-content sequence."""
+    return [page.get_contents().get_data() for page in reader(data).pages]
+
+
+def structure(data: bytes) -> collections.Counter:
+    """How many structure elements of each tag the PDF has."""
+    root = reader(data).trailer["/Root"]["/StructTreeRoot"]
+    return collections.Counter(str(d["/S"]) for d in walk(root) if d.get("/Type") == "/StructElem")
+
+
+def lists_report():
+    return sample_report(extra_rows=[row("OBJ1.L", commentary_html="<p>Done:</p><ol><li>this</li></ol><ul><li>x</li></ul>")])
+
+
+def test_the_mends_are_for_the_versions_pinned():
+    assert weasyprint.__version__ == "70.0" and pydyf.__version__ == "0.13.0"
+    pins = tomllib.loads((settings.BASE_DIR / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert {"weasyprint==70.0", "pydyf==0.13.0"} <= set(pins)
+
+
+def test_the_reports_user_agent_stylesheet_is_weasyprints_with_markers_for_list_items_and_no_notes():
+    theirs, ours = weasyprint.html.UA.splitlines(), pdf.user_agent_css(weasyprint.html.UA).splitlines()
+    assert [line for line in theirs if line not in ours] == [
+        "::marker { font-variant-numeric: tabular-nums; white-space: pre; text-transform: none }",
+        '::footnote-call { content: counter(footnote); vertical-align: super; font-size: smaller; line-height: inherit }',
+        '::footnote-marker { content: counter(footnote) ". " }',
+        "::note-call { content: counter(note); vertical-align: super; font-size: smaller; line-height: inherit }",
+        '::note-marker { content: counter(note) ". " }',
+        '::note-callback { content: "\u202f↩" }',
+    ]
+    assert [line for line in ours if line not in theirs] == [
+        "li::marker { font-variant-numeric: tabular-nums; white-space: pre; text-transform: none }"]
+    assert pdf.user_agent_css("p { margin: 0 }") is None  # another WeasyPrint's stylesheet: left as it is
+    assert pdf.ReportHTML(string="<p>x</p>")._ua_stylesheets() == [pdf.UA_STYLESHEET]
+    assert pdf.UA_STYLESHEET is not weasyprint.html.UA_STYLESHEET
+
+
+def test_the_report_styles_use_no_footnotes_or_notes_the_stylesheet_left_out():
+    template = (settings.BASE_DIR / "templates" / pdf.TEMPLATE).read_text()
+    assert "footnote" not in template and "note(" not in template
+
+
+def test_a_report_is_drawn_exactly_as_with_weasyprints_own_stylesheet():
+    html = render_html(lists_report())
+    ours = pdf.ReportHTML(string=html).write_pdf(pdf_variant=pdf.PDF_VARIANT)
+    theirs = weasyprint.HTML(string=html).write_pdf(pdf_variant=pdf.PDF_VARIANT)
+    assert len(page_contents(ours)) >= 2 and page_contents(ours) == page_contents(theirs)
+    assert structure(ours) == structure(theirs) and structure(ours)["/Lbl"] == 4  # list items' markers
+
+
+def test_what_is_kept_per_style_draws_the_same_pdf(monkeypatch):
+    html = render_html(long_report())
+    kept = html_to_pdf(html, title="Kept")
+    for module in pdf.STRUT_USERS:
+        monkeypatch.setattr(module, "strut", pdf._strut.__wrapped__)
+    line_break, inline = weasyprint.text.line_break, weasyprint.layout.inline
+    monkeypatch.setattr(line_break, "get_font_description", line_break.get_font_description.__wrapped__)
+    monkeypatch.setattr(inline, "split_first_line", inline.split_first_line.__wrapped__)
+    afresh = html_to_pdf(html, title="Kept")
+    assert len(page_contents(kept)) >= 3 and page_contents(afresh) == page_contents(kept)
+    assert structure(afresh) == structure(kept)
+
+
+def test_a_line_is_laid_out_once_per_style_text_and_width_and_each_box_gets_its_own_layout():
+    asked = []
+
+    def split_first_line(text, style, context, max_width, justification_spacing, is_line_start=True,
+                         minimum=False):
+        asked.append((text, max_width, is_line_start))
+        layout = weasyprint.text.line_break.Layout.__new__(weasyprint.text.line_break.Layout)
+        layout.text = text
+        return layout, len(text), None, 10.0 * len(text), 12.0, 9.0
+
+    split = pdf._lines_kept_per_style(split_first_line)
+    style, other = weasyprint.css.InitialStyle(None), weasyprint.css.InitialStyle(None)
+    first = split("Completed", style, None, 98.0, 0)
+    again = split("Completed", style, None, 98.0, 0)
+    assert first[1:] == again[1:] == (9, None, 90.0, 12.0, 9.0)
+    assert first[0] is not again[0] and vars(first[0]) == vars(again[0]) == {"text": "Completed"}
+    again[0].text = "Complet…"  # drawing an ellipsis changes one box's layout, not the others'
+    assert split("Completed", style, None, 98.0, 0)[0].text == "Completed"
+    split("Completed", style, None, 60.0, 0)
+    split("Completed", style, None, 98.0, 0, is_line_start=False)
+    split("Completed", other, None, 98.0, 0)
+    assert asked == [("Completed", 98.0, True), ("Completed", 60.0, True), ("Completed", 98.0, False),
+                     ("Completed", 98.0, True)]
+
+
+def test_inline_layout_alone_keeps_its_lines():
+    assert weasyprint.layout.inline.split_first_line.__wrapped__ is weasyprint.text.line_break.split_first_line
+    assert weasyprint.layout.preferred.split_first_line is weasyprint.text.line_break.split_first_line
+
+
+def test_a_strut_is_worked_out_once_per_style(monkeypatch):
+    asked = []
+
+    def strut(style):
+        asked.append(style)
+        return (12.0, 9.0)
+
+    kept = pdf._kept_per_style(strut, "_probe")
+    style, other = weasyprint.css.InitialStyle(None), weasyprint.css.InitialStyle(None)
+    assert [kept(style), kept(style), kept(other)] == [(12.0, 9.0)] * 3
+    assert asked == [style, other]
+
+
+def test_every_weasyprint_module_that_took_strut_by_name_has_the_kept_one():
+    takers = [name for name, module in list(sys.modules.items())
+              if name.startswith("weasyprint") and getattr(module, "strut", None) is not None]
+    assert takers and all(sys.modules[name].strut is pdf._strut for name in takers), takers
+    assert {module.__name__ for module in pdf.STRUT_USERS} == set(takers)
+
+
+def test_streams_are_deflated_at_zlibs_default_level():
+    stream = pydyf.Stream([b"BT", b"/F1 12 Tf", b"(Deflated) Tj", b"ET"] * 50, compress=True)
+    head, _, rest = stream.data.partition(b"\nstream\n")
+    body = rest.removesuffix(b"\nendstream")
+    assert b"/Filter /FlateDecode" in head and f"/Length {len(body)}".encode() in head
+    assert zlib.decompress(body) == b"\n".join(stream.stream)
+    deflate = zlib.compressobj(level=pdf.DEFLATE_LEVEL)
+    assert pdf.DEFLATE_LEVEL == 6 and body == deflate.compress(zlib.decompress(body)) + deflate.flush()
+    plain = pydyf.Stream([b"BT", b"ET"])
+    assert plain.data == b"<</Length 5>>\nstream\nBT\nET\nendstream"
