@@ -13,7 +13,14 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
-RUN pip install --no-cache-dir .
+COPY dashboards/reports/compiled.py /tmp/compile_pdf_renderer.py
+# WeasyPrint compiled by Cython (ADR 16): a C compiler for the build only.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && pip install --no-cache-dir . \
+    && COMPILE_PDF_RENDERER=required python /tmp/compile_pdf_renderer.py \
+    && apt-get purge -y gcc libc6-dev && apt-get autoremove -y \
+    && rm -rf /var/lib/apt/lists/* /tmp/compile_pdf_renderer.py
 COPY . .
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input
 

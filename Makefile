@@ -13,6 +13,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[dev]"
+	$(BIN)/python -m dashboards.reports.compiled
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from dashboards import selectors
+from dashboards.reports.compiled import compiled_modules
 from dashboards.reports.pdf import render_pdf
 from dashboards.snapshots import board_pack, meeting_freeze, snapshot_take
 from governance.models import Board, Meeting, UpdateRound
@@ -60,7 +61,9 @@ def run(context) -> dict:
     pdf = runs[0][2]
     figures.update(board_pack_pdf_s=round(median([wall for wall, _, _ in runs]), 3),
                    board_pack_pdf_cpu_s=round(median([cpu for _, cpu, _ in runs]), 3),
-                   board_pack_pdf_kb=round(len(pdf) / 1024))
+                   board_pack_pdf_kb=round(len(pdf) / 1024),
+                   # How many of WeasyPrint's modules (and its parsers') ran compiled (ADR 16); 0: pure Python.
+                   board_pack_compiled_modules=len(compiled_modules()))
 
     period = ReportingPeriod.objects.filter(kind="quarter", start__lte=today).order_by("-start").first()
     round_ = UpdateRound.objects.create(title="Bench round", cut_off=today + timedelta(days=5), period=period)
