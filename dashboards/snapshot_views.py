@@ -19,7 +19,7 @@ from programmes.roles import ADMIN, CLERK, PROGRAMME_MANAGER, has_role
 from programmes.rules import uk_date
 
 from .models import Snapshot
-from .reports.files import FORMATS, download, file_name, report_file
+from .reports.files import FORMATS, report_download
 from .reports.model import KIND_TITLES
 from .snapshots import (
     KINDS,
@@ -77,8 +77,7 @@ def _through_service(request, form, write, next_url) -> HttpResponseRedirect | N
 
 
 def _download(request, report, file_format: str, **audited) -> HttpResponse:
-    return download(report_file(report, file_format), file_format=file_format,
-                    file_name=file_name(report, FORMATS[file_format]), by=request.user, **audited)
+    return report_download(report, file_format, by=request.user, **audited)
 
 
 @require_http_methods(["GET", "POST"])

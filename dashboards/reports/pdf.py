@@ -120,23 +120,33 @@ class _CollectorPaused:
         self._depth = 0
         self._was_enabled = True
 
-    @contextmanager
-    def __call__(self):
+    def hold(self) -> None:
+        """Pause the collector (or count one more pause); each hold is ended by one `release`."""
         with self._lock:
             if not self._depth:
                 self._was_enabled = gc.isenabled()
                 gc.disable()
             self._depth += 1
+
+    def release(self) -> None:
+        """End one hold; the last one gives the collector back and collects."""
+        with self._lock:
+            if not self._depth:
+                return
+            self._depth -= 1
+            last = not self._depth
+            if last and self._was_enabled:
+                gc.enable()
+        if last:
+            gc.collect()
+
+    @contextmanager
+    def __call__(self):
+        self.hold()
         try:
             yield
         finally:
-            with self._lock:
-                self._depth -= 1
-                last = not self._depth
-                if last and self._was_enabled:
-                    gc.enable()
-            if last:
-                gc.collect()
+            self.release()
 
 
 collector_paused = _CollectorPaused()

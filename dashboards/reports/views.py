@@ -15,7 +15,7 @@ from programmes.selectors import objective_label, programme_choices
 
 from .. import selectors
 from ..models import ReportRun
-from .files import FORMATS, download, file_name, report_file
+from .files import FORMATS, download, report_download
 from .forms import MovementForm, ReportForm
 from .model import KIND_TITLES
 from .report import build_report, movement_report
@@ -60,10 +60,9 @@ def reports(request):
                               objective_id=form.cleaned_data["objective"])
         if report is None:
             raise Http404("There is no such programme, or no such objective in it.")
-        chosen = FORMATS[form.cleaned_data["file_format"]]
-        return download(report_file(report, chosen.key), file_format=chosen.key, file_name=file_name(report, chosen),
-                        by=request.user, what=report.title, model="programmes.programme",
-                        object_id=form.cleaned_data["programme"], programme=report.programme)
+        return report_download(report, form.cleaned_data["file_format"], by=request.user, what=report.title,
+                               model="programmes.programme", object_id=form.cleaned_data["programme"],
+                               programme=report.programme)
     objective = objective_label(form["objective"].value())
     return render(request, "dashboards/reports.html", {"form": form, "title": "Reports", "objective": objective})
 

@@ -1,5 +1,6 @@
 """Snapshots: what a committee saw, frozen; restated as a new version; exported the same whatever changed."""
 
+import gc
 import io
 from datetime import date
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 
 from actionplans.services import action_record_progress
 from dashboards.models import Snapshot
+from dashboards.reports import files
 from dashboards.reports.files import FORMATS
 from dashboards.reports.report import build_report
 from dashboards.snapshots import (
@@ -251,6 +253,48 @@ def test_the_board_pack_downloads_once_frozen(client, plan):
     pdf = client.get(reverse("meeting_pack", args=[meeting.pk, "pdf"]))
     assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
     assert client.get(reverse("meeting_pack", args=[meeting.pk, "docx"])).content[:2] == b"PK"
+
+
+def _cells_alive() -> int:
+    from weasyprint.formatting_structure.boxes import TableCellBox
+
+    return sum(issubclass(type(o), TableCellBox) for o in gc.get_objects())  # type(): wakes no lazy object
+
+
+def test_the_board_pack_pdf_is_handed_over_before_the_collection_of_what_its_layout_left(client, plan,
+                                                                                        monkeypatch):
+    signed_in(client, CLERK)
+    meeting = meeting_for(plan)
+    client.post(reverse("meeting_pack_freeze", args=[meeting.pk]))
+    gc.collect()
+    assert gc.isenabled() and _cells_alive() == 0
+    seen = {}
+    real = files.download
+
+    def responding(content, **kwargs):
+        seen.update(collector_on=gc.isenabled(), cells=_cells_alive())
+        return real(content, **kwargs)
+
+    monkeypatch.setattr(files, "download", responding)
+    pdf = client.get(reverse("meeting_pack", args=[meeting.pk, "pdf"]))  # the test client closes it, as a server does
+
+    assert pdf.content[:4] == b"%PDF"
+    assert seen["collector_on"] is False and seen["cells"] > 0  # while the response was made: not collected
+    assert gc.isenabled() and _cells_alive() == 0  # once it was closed: collected, the collector back
+
+
+def test_a_download_that_fails_gives_the_collector_back(client, plan, monkeypatch):
+    signed_in(client, CLERK)
+    meeting = meeting_for(plan)
+    client.post(reverse("meeting_pack_freeze", args=[meeting.pk]))
+
+    def broken(report, file_format):
+        raise RuntimeError("the writer broke")
+
+    monkeypatch.setattr(files, "report_file", broken)
+    with pytest.raises(RuntimeError):
+        client.get(reverse("meeting_pack", args=[meeting.pk, "pdf"]))
+    assert gc.isenabled() and files._owed.count == 0  # nothing left owed for the next request
 
 
 def test_the_board_page_links_each_meeting_to_its_pack_and_readers_only_may_open_it(client, plan):
