@@ -1,6 +1,6 @@
 """WeasyPrint and the pure-Python libraries it reads HTML and writes PDF with, compiled by Cython.
 
-    python -m dashboards.reports.compiled [--check]
+    python -m dashboards.reports.compiled [--remove]
 
 Run by `make install` (and the Dockerfile) after pip. Cython turns each module's own source, unchanged,
 into a C extension placed beside it, which Python imports in its place; a board pack is laid out and
@@ -136,7 +136,7 @@ def _build(package: Package, workdir: Path, jobs: int) -> list[Path]:
     copy = workdir / package.name
     shutil.copytree(package.root, copy, ignore=shutil.ignore_patterns("__pycache__", f"*{SUFFIX}", STAMP))
     modules = []
-    cwd = Path.cwd()
+    cwd, cflags = Path.cwd(), os.environ.get("CFLAGS")
     os.chdir(workdir)
     try:
         for source in package.sources():
@@ -145,11 +145,15 @@ def _build(package: Package, workdir: Path, jobs: int) -> list[Path]:
                 modules += cythonize([relative], language_level=3, quiet=True)
             except CompileError:  # a construct Cython does not take: that module stays Python
                 print(f"  {relative}: left as Python (Cython cannot compile it)", flush=True)
-        os.environ["CFLAGS"] = f"{os.environ.get('CFLAGS', '')} {CFLAGS}".strip()
+        os.environ["CFLAGS"] = f"{cflags or ''} {CFLAGS}".strip()
         setup(name=f"compiled-{package.name}", script_args=["-q", "build_ext", "--inplace", "-j", str(jobs)],
               ext_modules=modules)
     finally:
         os.chdir(cwd)
+        if cflags is None:
+            os.environ.pop("CFLAGS", None)
+        else:
+            os.environ["CFLAGS"] = cflags
     return sorted(p.relative_to(workdir / package.name) for p in copy.rglob(f"*{SUFFIX}"))
 
 

@@ -119,6 +119,7 @@ class _CollectorPaused:
         self._lock = threading.Lock()
         self._depth = 0
         self._was_enabled = True
+        self._laid_out = False  # a PDF was laid out during the holds: the last release collects
 
     def hold(self) -> None:
         """Pause the collector (or count one more pause); each hold is ended by one `release`."""
@@ -129,20 +130,26 @@ class _CollectorPaused:
             self._depth += 1
 
     def release(self) -> None:
-        """End one hold; the last one gives the collector back and collects."""
+        """End one hold; the last one gives the collector back, and collects if a PDF was laid out."""
         with self._lock:
             if not self._depth:
                 return
             self._depth -= 1
             last = not self._depth
-            if last and self._was_enabled:
-                gc.enable()
-        if last:
+            collect = last and self._laid_out
+            if last:
+                self._laid_out = False
+                if self._was_enabled:
+                    gc.enable()
+        if collect:
             gc.collect()
 
     @contextmanager
     def __call__(self):
+        """Held while a PDF is laid out and written: what it leaves is collected at the last release."""
         self.hold()
+        with self._lock:
+            self._laid_out = True
         try:
             yield
         finally:

@@ -283,6 +283,20 @@ def test_the_board_pack_pdf_is_handed_over_before_the_collection_of_what_its_lay
     assert gc.isenabled() and _cells_alive() == 0  # once it was closed: collected, the collector back
 
 
+def test_a_download_with_no_pdf_in_it_gives_the_collector_back_without_a_collection(client, plan, monkeypatch):
+    signed_in(client, CLERK)
+    meeting = meeting_for(plan)
+    client.post(reverse("meeting_pack_freeze", args=[meeting.pk]))
+    collections = []
+    real = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(args) or real(*args))
+
+    assert client.get(reverse("meeting_pack", args=[meeting.pk, "docx"])).content[:2] == b"PK"
+    assert gc.isenabled() and collections == []  # only a PDF's layout leaves what is worth collecting
+    assert client.get(reverse("meeting_pack", args=[meeting.pk, "pdf"])).content[:4] == b"%PDF"
+    assert gc.isenabled() and collections == [()]  # one full collection, once the response was closed
+
+
 def test_a_download_that_fails_gives_the_collector_back(client, plan, monkeypatch):
     signed_in(client, CLERK)
     meeting = meeting_for(plan)

@@ -628,3 +628,22 @@ def test_streams_are_deflated_at_zlibs_default_level():
     assert pdf.DEFLATE_LEVEL == 6 and body == deflate.compress(zlib.decompress(body)) + deflate.flush()
     plain = pydyf.Stream([b"BT", b"ET"])
     assert plain.data == b"<</Length 5>>\nstream\nBT\nET\nendstream"
+
+
+def test_a_hold_without_a_pdf_laid_out_in_it_gives_the_collector_back_without_collecting(monkeypatch):
+    collections = []
+    real = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(args) or real(*args))
+    pdf.collector_paused.hold()
+    assert not gc.isenabled()
+    pdf.collector_paused.release()
+    assert gc.isenabled() and collections == []
+
+    pdf.collector_paused.hold()
+    with pdf.collector_paused():
+        pass
+    assert not gc.isenabled() and collections == []  # the hold is still on: the collection waits
+    pdf.collector_paused.release()
+    assert gc.isenabled() and collections == [()]
+    pdf.collector_paused.release()  # one release too many changes nothing
+    assert gc.isenabled() and collections == [()]
